@@ -1,0 +1,43 @@
+namespace RingInfra.Core.Config;
+
+/// <summary>
+/// The configuration keys of a ring stack, in the <c>ring-infra</c> namespace: the same keys the
+/// Pulumi program reads with <c>new Config("ring-infra")</c> and Core reads from the stack files.
+/// </summary>
+public static class ConfigKeys
+{
+    public const string Project = "ring-infra";
+
+    public const string DisplayName = "displayName";
+    public const string Description = "description";
+    public const string Namespace = "namespace";
+    public const string HostnameSegment = "hostnameSegment";
+    public const string PromotionOrder = "promotionOrder";
+    public const string Default = "default";
+    public const string Active = "active";
+    public const string Tier = "tier";
+    public const string BakeTime = "bakeTime";
+    public const string Protected = "protected";
+    public const string FreezeWindows = "freezeWindows";
+    public const string Tenants = "tenants";
+    public const string Env = "env";
+    public const string FeatureFlags = "featureFlags";
+    public const string Connectors = "connectors";
+    public const string Workloads = "workloads";
+    public const string Domain = "domain";
+    public const string SharedStack = "sharedStack";
+    public const string SharedNamespace = "sharedNamespace";
+    public const string IngressClass = "ingressClass";
+    public const string IngressNamespace = "ingressNamespace";
+    public const string ApiImage = "apiImage";
+    public const string NginxImage = "nginxImage";
+    public const string PsaVersion = "psaVersion";
+
+    /// <summary>Every key a ring may set, sorted (used to name the allowed keys in errors).</summary>
+    public static readonly IReadOnlyList<string> All =
+    [
+        Active, ApiImage, BakeTime, Connectors, Default, Description, DisplayName, Domain, Env, FeatureFlags,
+        FreezeWindows, HostnameSegment, IngressClass, IngressNamespace, Namespace, NginxImage, PromotionOrder,
+        Protected, PsaVersion, SharedNamespace, SharedStack, Tenants, Tier, Workloads,
+    ];
+}

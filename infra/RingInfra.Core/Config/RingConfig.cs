@@ -1,0 +1,67 @@
+namespace RingInfra.Core.Config;
+
+/// <summary>
+/// One ring's configuration after layering (built-in defaults &lt; <c>Pulumi.yaml</c> &lt; <c>Pulumi.&lt;ring&gt;.yaml</c>)
+/// and validation. Collections are sorted by key so that renders are deterministic.
+/// </summary>
+public sealed record RingConfig
+{
+    public required string Name { get; init; }
+
+    public required string DisplayName { get; init; }
+
+    public required string Description { get; init; }
+
+    public required string Namespace { get; init; }
+
+    public required string HostnameSegment { get; init; }
+
+    public required int PromotionOrder { get; init; }
+
+    public required bool IsDefault { get; init; }
+
+    public required bool Active { get; init; }
+
+    public required Tier Tier { get; init; }
+
+    public required TimeSpan BakeTime { get; init; }
+
+    public required bool Protected { get; init; }
+
+    public required IReadOnlyList<FreezeWindow> FreezeWindows { get; init; }
+
+    public required IReadOnlyList<string> Tenants { get; init; }
+
+    public required IReadOnlyList<KeyValuePair<string, string>> Env { get; init; }
+
+    public required IReadOnlyList<KeyValuePair<string, bool>> FeatureFlags { get; init; }
+
+    public required IReadOnlyList<ConnectorInstance> Connectors { get; init; }
+
+    public required IReadOnlyDictionary<WorkloadKind, WorkloadSettings> Workloads { get; init; }
+
+    public required string Domain { get; init; }
+
+    public required string SharedStack { get; init; }
+
+    public required string SharedNamespace { get; init; }
+
+    public required string IngressClass { get; init; }
+
+    public required string IngressNamespace { get; init; }
+
+    public required string ApiImage { get; init; }
+
+    public required string NginxImage { get; init; }
+
+    public required string PsaVersion { get; init; }
+
+    /// <summary>True when the ring lives in the shared namespace (stable in doc 000): no namespace, no aliases.</summary>
+    public bool InSharedNamespace => Namespace == SharedNamespace;
+
+    /// <summary>Repository-relative path of the ring's lock manifest.</summary>
+    public string LockPath => $"stacks/locks/{Name}.lock.json";
+
+    /// <summary>Path the pods read the lock from (doc 000: <c>MODULE_LOCK_PATH</c>, relative to /app).</summary>
+    public string PodLockPath => $"modules/manifests/{Name}.lock.json";
+}

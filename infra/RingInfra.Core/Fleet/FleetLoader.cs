@@ -1,0 +1,146 @@
+using System.Text.Json.Nodes;
+using RingInfra.Core.Config;
+using RingInfra.Core.Kube;
+using RingInfra.Core.Locks;
+using RingInfra.Core.Rendering;
+using RingInfra.Core.Shared;
+
+namespace RingInfra.Core.Fleet;
+
+/// <summary>
+/// Loads every ring of a repository: <c>Pulumi.yaml</c> defaults, each <c>Pulumi.&lt;ring&gt;.yaml</c>, each
+/// lock and the shared stack's config; validates each ring and then the fleet as a whole. Every
+/// problem in every file is reported together.
+/// </summary>
+public static class FleetLoader
+{
+    public const string ProjectFile = "Pulumi.yaml";
+    public const string SharedStackFile = "stacks/shared/Pulumi.shared.yaml";
+
+    /// <summary>Loads and validates; throws <see cref="RingConfigException"/> listing every problem.</summary>
+    public static RingFleet Load(IRepositoryFiles files)
+    {
+        var problems = new List<ConfigProblem>();
+        var fleet = TryLoad(files, problems);
+        return problems.Count == 0 && fleet is not null ? fleet : throw new RingConfigException(problems);
+    }
+
+    public static RingFleet? TryLoad(IRepositoryFiles files, List<ConfigProblem> problems)
+    {
+        var projectText = files.ReadText(ProjectFile);
+        if (projectText is null)
+        {
+            throw new RingConfigException($"{ProjectFile} not found: run ringctl from the repository root or pass --root");
+        }
+
+        var projectDefaults = ReadSafely(problems, ProjectFile, () => StackFiles.ReadProjectDefaults(projectText, ProjectFile, ConfigKeys.Project, problems)) ?? [];
+        var shared = LoadShared(files, problems);
+        var rings = new List<RingDefinition>();
+        foreach (var file in files.ListFiles("").Where(IsRingFile))
+        {
+            var ring = file["Pulumi.".Length..^".yaml".Length];
+            if (LoadRing(files, ring, file, projectDefaults, problems) is { } def)
+            {
+                rings.Add(def);
+            }
+        }
+
+        rings.Sort((a, b) => a.Config.PromotionOrder != b.Config.PromotionOrder
+            ? a.Config.PromotionOrder.CompareTo(b.Config.PromotionOrder)
+            : string.CompareOrdinal(a.Name, b.Name));
+        FleetRules.Check(rings, shared, problems);
+        return problems.Count == 0 && shared is not null ? new RingFleet(rings, shared) : null;
+    }
+
+    /// <summary>True for <c>Pulumi.&lt;ring&gt;.yaml</c> (not the project file).</summary>
+    public static bool IsRingFile(string fileName) =>
+        fileName.StartsWith("Pulumi.", StringComparison.Ordinal) && fileName.EndsWith(".yaml", StringComparison.Ordinal) && fileName != ProjectFile;
+
+    /// <summary>The config layers of one ring merged in order: built-in &lt; project &lt; ring file.</summary>
+    public static JsonObject Layer(JsonObject projectDefaults, JsonObject ringFile) =>
+        ConfigLayers.Merge(BuiltInDefaults.Layer(), projectDefaults, ringFile);
+
+    private static RingDefinition? LoadRing(IRepositoryFiles files, string ring, string file, JsonObject projectDefaults, List<ConfigProblem> problems)
+    {
+        var subject = $"ring '{ring}'";
+        var text = files.ReadText(file) ?? "";
+        var stack = ReadSafely(problems, file, () => StackFiles.ReadStackConfig(text, file, ConfigKeys.Project, subject, problems));
+        if (stack is null)
+        {
+            return null;
+        }
+
+        var config = RingConfigBinder.TryBind(ring, Layer(projectDefaults, stack.Own), problems);
+        var lockPath = $"stacks/locks/{ring}.lock.json";
+        var lockText = files.ReadText(lockPath);
+        ModuleLock? moduleLock = null;
+        if (lockText is null)
+        {
+            problems.Add(new ConfigProblem(subject, "lock", lockPath, "must exist (every ring has a lock manifest)"));
+        }
+        else
+        {
+            moduleLock = ModuleLockParser.TryParse(lockText, ring, lockPath, problems);
+        }
+
+        if (config is null || moduleLock is null)
+        {
+            return null;
+        }
+
+        CheckMemoryFloor(config, moduleLock, problems);
+        return new RingDefinition(config, moduleLock);
+    }
+
+    private static void CheckMemoryFloor(RingConfig config, ModuleLock moduleLock, List<ConfigProblem> problems)
+    {
+        var floor = MemoryTuning.FloorBytes(moduleLock.Modules.Count);
+        foreach (var kind in new[] { WorkloadKind.Api, WorkloadKind.Horizon })
+        {
+            var w = config.Workloads[kind];
+            if (w.MemoryOverridden && w.MemoryBytes < floor)
+            {
+                problems.Add(new ConfigProblem(
+                    $"ring '{config.Name}'",
+                    $"workloads.{kind.ToString().ToLowerInvariant()}.memory",
+                    Quantity.FormatMemory(w.MemoryBytes),
+                    $"must be >= {Quantity.FormatMemory(floor)} for {moduleLock.Modules.Count} modules (Octane loads every module at boot)"));
+            }
+        }
+    }
+
+    private static SharedFacts? LoadShared(IRepositoryFiles files, List<ConfigProblem> problems)
+    {
+        var text = files.ReadText(SharedStackFile);
+        if (text is null)
+        {
+            problems.Add(new ConfigProblem("shared stack", "file", SharedStackFile, "must exist (the offline source of the shared stack's catalog and config)"));
+            return null;
+        }
+
+        return ReadSafely(problems, SharedStackFile, () =>
+        {
+            var stack = StackFiles.ReadStackConfig(text, SharedStackFile, SharedFactsReader.Project, $"shared stack '{SharedStackFile}'", problems);
+            return SharedFactsReader.Bind(stack.Own, SharedStackFile);
+        });
+    }
+
+    private static T? ReadSafely<T>(List<ConfigProblem> problems, string source, Func<T> read)
+        where T : class
+    {
+        try
+        {
+            return read();
+        }
+        catch (YamlFormatException e)
+        {
+            problems.Add(new ConfigProblem($"file '{source}'", "(file)", "unparseable", "must be valid YAML: " + e.Message));
+        }
+        catch (RingConfigException e)
+        {
+            problems.AddRange(e.Problems);
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,275 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace RingInfra.Core.Kube;
+
+/// <summary>
+/// Converts between YAML text and the JSON node trees Core works on. Reading resolves plain scalars
+/// the way YAML 1.2's core schema does (booleans, integers, floats, null); writing is deterministic
+/// block-style YAML: the same tree always gives the same bytes.
+/// </summary>
+public static class Yaml
+{
+    /// <summary>Parses every document of a YAML stream; empty documents are dropped.</summary>
+    /// <exception cref="YamlFormatException">The text is not valid YAML.</exception>
+    public static IReadOnlyList<JsonNode?> ParseDocuments(string text, string source)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw new YamlFormatException($"{source}: invalid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}", e);
+        }
+
+        var docs = new List<JsonNode?>();
+        foreach (var doc in stream.Documents)
+        {
+            if (doc.RootNode is YamlScalarNode { Value: null or "" } s && s.Style == ScalarStyle.Plain)
+            {
+                continue;
+            }
+
+            docs.Add(ToJson(doc.RootNode, source));
+        }
+
+        return docs;
+    }
+
+    /// <summary>Parses a single-document YAML text (an empty text gives an empty object).</summary>
+    public static JsonNode? ParseDocument(string text, string source)
+    {
+        var docs = ParseDocuments(text, source);
+        return docs.Count switch
+        {
+            0 => new JsonObject(),
+            1 => docs[0],
+            _ => throw new YamlFormatException($"{source}: expected one YAML document, found {docs.Count}"),
+        };
+    }
+
+    private static JsonNode? ToJson(YamlNode node, string source)
+    {
+        switch (node)
+        {
+            case YamlMappingNode map:
+                var obj = new JsonObject();
+                foreach (var (k, v) in map.Children)
+                {
+                    var key = ((YamlScalarNode)k).Value ?? "";
+                    if (obj.ContainsKey(key))
+                    {
+                        throw new YamlFormatException($"{source}: duplicate key '{key}' at line {k.Start.Line}");
+                    }
+
+                    obj[key] = ToJson(v, source);
+                }
+
+                return obj;
+            case YamlSequenceNode seq:
+                var arr = new JsonArray();
+                foreach (var item in seq.Children)
+                {
+                    arr.Add(ToJson(item, source));
+                }
+
+                return arr;
+            case YamlScalarNode scalar:
+                return Scalar(scalar);
+            default:
+                throw new YamlFormatException($"{source}: unsupported YAML node at line {node.Start.Line}");
+        }
+    }
+
+    private static JsonNode? Scalar(YamlScalarNode scalar)
+    {
+        var v = scalar.Value ?? "";
+        if (scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded)
+        {
+            return JsonValue.Create(v);
+        }
+
+        if (scalar.Tag.Value == "tag:yaml.org,2002:str")
+        {
+            return JsonValue.Create(v);
+        }
+
+        switch (v)
+        {
+            case "" or "~" or "null" or "Null" or "NULL":
+                return null;
+            case "true" or "True" or "TRUE":
+                return JsonValue.Create(true);
+            case "false" or "False" or "FALSE":
+                return JsonValue.Create(false);
+        }
+
+        if (long.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
+        {
+            return JsonValue.Create(l);
+        }
+
+        if (LooksLikeFloat(v) && double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
+        {
+            return JsonValue.Create(d);
+        }
+
+        return JsonValue.Create(v);
+    }
+
+    private static bool LooksLikeFloat(string v) =>
+        v.Length > 0 && (char.IsDigit(v[0]) || v[0] is '-' or '+' or '.') && v.Any(char.IsDigit) && v.All(c => char.IsDigit(c) || c is '.' or 'e' or 'E' or '-' or '+');
+
+    /// <summary>Writes one node as a YAML document (no leading <c>---</c>).</summary>
+    public static string Write(JsonNode? node)
+    {
+        var sb = new StringBuilder();
+        WriteBlock(sb, node, 0);
+        return sb.ToString();
+    }
+
+    /// <summary>Writes several nodes as one YAML stream, separated by <c>---</c>.</summary>
+    public static string WriteAll(IEnumerable<JsonNode?> nodes) =>
+        string.Join("---\n", nodes.Select(Write));
+
+    private static void WriteBlock(StringBuilder sb, JsonNode? node, int indent)
+    {
+        switch (node)
+        {
+            case JsonObject obj when obj.Count > 0:
+                foreach (var (key, value) in obj)
+                {
+                    sb.Append(' ', indent).Append(ScalarText(key)).Append(':');
+                    WriteValueAfterKey(sb, value, indent);
+                }
+
+                break;
+            case JsonArray arr when arr.Count > 0:
+                foreach (var item in arr)
+                {
+                    sb.Append(' ', indent).Append('-');
+                    WriteValueAfterDash(sb, item, indent);
+                }
+
+                break;
+            default:
+                sb.Append(' ', indent).Append(Inline(node)).Append('\n');
+                break;
+        }
+    }
+
+    private static void WriteValueAfterKey(StringBuilder sb, JsonNode? value, int indent)
+    {
+        switch (value)
+        {
+            case JsonObject o when o.Count > 0:
+                sb.Append('\n');
+                WriteBlock(sb, o, indent + 2);
+                break;
+            case JsonArray a when a.Count > 0:
+                sb.Append('\n');
+                WriteBlock(sb, a, indent);
+                break;
+            case JsonValue v when v.TryGetValue<string>(out var s) && s.Contains('\n', StringComparison.Ordinal):
+                WriteLiteral(sb, s, indent + 2);
+                break;
+            default:
+                sb.Append(' ').Append(Inline(value)).Append('\n');
+                break;
+        }
+    }
+
+    private static void WriteValueAfterDash(StringBuilder sb, JsonNode? item, int indent)
+    {
+        switch (item)
+        {
+            case JsonObject o when o.Count > 0:
+                // The first key shares the dash's line; the others align under it.
+                var inner = new StringBuilder();
+                WriteBlock(inner, o, indent + 2);
+                sb.Append(' ').Append(inner.ToString(indent + 2, inner.Length - indent - 2));
+                break;
+            case JsonArray a when a.Count > 0:
+                sb.Append('\n');
+                WriteBlock(sb, a, indent + 2);
+                break;
+            case JsonValue v when v.TryGetValue<string>(out var s) && s.Contains('\n', StringComparison.Ordinal):
+                WriteLiteral(sb, s, indent + 2);
+                break;
+            default:
+                sb.Append(' ').Append(Inline(item)).Append('\n');
+                break;
+        }
+    }
+
+    private static void WriteLiteral(StringBuilder sb, string s, int indent)
+    {
+        var keep = s.EndsWith('\n') ? "" : "-";
+        var body = s.EndsWith('\n') ? s[..^1] : s;
+        if (body.StartsWith(' ') || body.Contains('\r', StringComparison.Ordinal) || body.EndsWith('\n'))
+        {
+            // Block scalars cannot carry these faithfully; a quoted scalar can.
+            sb.Append(' ').Append(Quote(s)).Append('\n');
+            return;
+        }
+
+        sb.Append(" |").Append(keep).Append('\n');
+        foreach (var line in body.Split('\n'))
+        {
+            if (line.Length > 0)
+            {
+                sb.Append(' ', indent).Append(line);
+            }
+
+            sb.Append('\n');
+        }
+    }
+
+    private static string Inline(JsonNode? node) => node switch
+    {
+        null => "null",
+        JsonObject => "{}",
+        JsonArray => "[]",
+        JsonValue v when v.TryGetValue<bool>(out var b) => b ? "true" : "false",
+        JsonValue v when v.TryGetValue<string>(out var s) => ScalarText(s),
+        _ => node.ToJsonString(),
+    };
+
+    /// <summary>A string as a YAML scalar: plain when that reads back as the same string, quoted otherwise.</summary>
+    public static string ScalarText(string s) => IsSafePlain(s) ? s : Quote(s);
+
+    private static string Quote(string s) => JsonValue.Create(s)!.ToJsonString(JsonOptions.Relaxed);
+
+    private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~",
+    };
+
+    private static bool IsSafePlain(string s)
+    {
+        if (s.Length == 0 || Reserved.Contains(s))
+        {
+            return false;
+        }
+
+        if (!(char.IsAsciiLetter(s[0]) || s[0] is '/' or '_'))
+        {
+            return false;
+        }
+
+        foreach (var c in s)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or '@' or '+'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,43 @@
+using RingInfra.Core.Kube;
+using RingInfra.Core.Rendering;
+using RingInfra.Core.Shared;
+
+namespace RingInfra.Core.Policies;
+
+/// <summary>
+/// Every policy over rendered rings, run before anything is applied (lint, plan, tests and before
+/// each stack update): PSA restricted on every workload, network-policy completeness, secret
+/// hygiene, hostname uniqueness and credential isolation.
+/// </summary>
+public static class PolicySuite
+{
+    /// <summary>All violations of <paramref name="rings"/>. Fleet-wide rules see only the rings given, plus <paramref name="context"/>.</summary>
+    public static IReadOnlyList<Violation> Check(
+        IReadOnlyList<RenderedRing> rings,
+        SharedFacts shared,
+        IReadOnlyCollection<string>? knownSecretValues = null,
+        IReadOnlyList<RenderedRing>? context = null)
+    {
+        var secrets = knownSecretValues ?? [];
+        var found = new List<Violation>();
+        foreach (var ring in rings)
+        {
+            foreach (var o in ring.Objects)
+            {
+                found.AddRange(PodSecurity.CheckRestricted(o.Body));
+            }
+
+            found.AddRange(NetworkPolicyCompleteness.Check(ring, shared));
+            found.AddRange(SecretHygiene.Check(ring, shared, secrets));
+        }
+
+        var fleet = context ?? rings;
+        var names = rings.Select(r => r.Ring).ToHashSet(StringComparer.Ordinal);
+        found.AddRange(HostnameUniqueness.Check(fleet).Where(v => InRings(v, rings, names)));
+        found.AddRange(CredentialIsolation.Check(fleet, shared).Where(v => InRings(v, rings, names)));
+        return found;
+    }
+
+    private static bool InRings(Violation v, IReadOnlyList<RenderedRing> rings, HashSet<string> names) =>
+        rings.Any(r => names.Contains(r.Ring) && r.Objects.Any(o => o.Id == v.Object || v.Object.StartsWith($"Secret {r.Namespace}/", StringComparison.Ordinal)));
+}

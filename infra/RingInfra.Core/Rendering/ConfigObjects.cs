@@ -1,0 +1,106 @@
+using System.Text.Json.Nodes;
+using RingInfra.Core.Config;
+using RingInfra.Core.Kube;
+
+namespace RingInfra.Core.Rendering;
+
+/// <summary>
+/// The ring's Namespace, ConfigMaps and key-only Secrets. Names carry a <c>ring-</c> prefix so a ring
+/// living in the shared namespace never collides with the shared stack's own objects.
+/// </summary>
+internal static class ConfigObjects
+{
+    public const string EnvMap = "ring-env";
+    public const string LockMap = "ring-module-lock";
+    public const string SharedConfigMap = "ring-shared-config";
+    public const string NginxConfMap = "ring-nginx-conf";
+    public const string AppSecrets = "ring-app-secrets";
+    public const string ImagePullSecret = "ring-image-pull";
+    public const string ConnectorSecret = "ring-connectors";
+
+    public static JsonObject Namespace(RenderContext c)
+    {
+        var labels = RingLabels.Common(c.Name);
+        foreach (var mode in new[] { "enforce", "audit", "warn" })
+        {
+            labels[$"pod-security.kubernetes.io/{mode}"] = "restricted";
+            labels[$"pod-security.kubernetes.io/{mode}-version"] = c.Config.PsaVersion;
+        }
+
+        return K.Object("v1", "Namespace", c.Ns, null, labels);
+    }
+
+    /// <summary>RING_NAME, MODULE_LOCK_PATH, the ring's env vars, feature flags and connector endpoints.</summary>
+    public static IEnumerable<KeyValuePair<string, string>> EnvData(RenderContext c)
+    {
+        var data = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["RING_NAME"] = c.Name,
+            ["MODULE_LOCK_PATH"] = c.Config.PodLockPath,
+        };
+        foreach (var (k, v) in c.Config.Env)
+        {
+            data[k] = v;
+        }
+
+        foreach (var (flag, on) in c.Config.FeatureFlags)
+        {
+            data[EnvName("FEATURE", flag)] = on ? "true" : "false";
+        }
+
+        foreach (var connector in c.Config.Connectors)
+        {
+            data[EnvName("CONNECTOR", connector.Name) + "_INSTANCE_URL"] = connector.InstanceUrl;
+        }
+
+        return data;
+    }
+
+    public static string EnvName(string prefix, string name) => $"{prefix}_{name.Replace('-', '_').ToUpperInvariant()}";
+
+    public static JsonObject ConfigMap(RenderContext c, string name, IEnumerable<KeyValuePair<string, string>> data)
+    {
+        var o = K.Object("v1", "ConfigMap", name, c.Ns, RingLabels.Common(c.Name));
+        o["data"] = K.Map(data);
+        return o;
+    }
+
+    public static JsonObject LockConfigMap(RenderContext c) =>
+        ConfigMap(c, LockMap, [new($"{c.Name}.lock.json", c.Ring.Lock.CanonicalJson)]);
+
+    public static JsonObject NginxConf(RenderContext c) =>
+        ConfigMap(c, NginxConfMap, [new("default.conf", NginxConfig.Render(c.Name, c.Workloads[WorkloadKind.Api].Settings.TimeoutSeconds))]);
+
+    /// <summary>The Secret specs of the ring: app secrets, image pull, and connector credentials when it has connectors.</summary>
+    public static List<SecretSpec> SecretSpecs(RenderContext c)
+    {
+        var specs = new List<SecretSpec>
+        {
+            new(AppSecrets, "Opaque", [.. c.Shared.AppSecretKeys.Select(k => new SecretKeyRef(k, SecretSource.AppSecrets, k))]),
+            new(ImagePullSecret, "kubernetes.io/dockerconfigjson", [new SecretKeyRef(".dockerconfigjson", SecretSource.ImagePull, "imagePullConfig")]),
+        };
+        if (c.HasConnectors)
+        {
+            var creds = c.Config.Connectors.Select(x => x.Credential).Distinct().Order(StringComparer.Ordinal);
+            specs.Add(new(ConnectorSecret, "Opaque", [.. creds.Select(k => new SecretKeyRef(k, SecretSource.ConnectorCredentials, k))]));
+        }
+
+        return specs;
+    }
+
+    /// <summary>A Secret object with its keys and empty values: renders and previews never carry secret values.</summary>
+    public static JsonObject KeyOnlySecret(RenderContext c, SecretSpec spec)
+    {
+        var o = K.Object("v1", "Secret", spec.Name, c.Ns, RingLabels.Common(c.Name), new JsonObject
+        {
+            ["ringinfra.io/values"] = "filled from the shared stack's secret outputs at deploy time",
+        });
+        o["type"] = spec.Type;
+        o["data"] = K.Map(spec.Keys.Select(k => new KeyValuePair<string, string>(k.Key, "")));
+        return o;
+    }
+
+    /// <summary>Hash of everything the app containers read from ConfigMaps (rolls api and horizon when it changes).</summary>
+    public static string AppConfigHash(RenderContext c) =>
+        RenderContext.Hash(Yaml.Write(K.Map(EnvData(c))) + Yaml.Write(K.Map(c.Shared.Config)));
+}

@@ -1,0 +1,93 @@
+using System.Text.Json.Nodes;
+using RingInfra.Core.Config;
+using RingInfra.Core.Fleet;
+using RingInfra.Core.Kube;
+using RingInfra.Core.Shared;
+
+namespace RingInfra.Core.Rendering;
+
+/// <summary>
+/// Renders a ring into its desired Kubernetes objects (DESIGN §3). Pure and deterministic: the same
+/// ring, lock and shared facts give the same objects in the same order, byte for byte.
+/// </summary>
+public static class RingRenderer
+{
+    private static readonly string[] KindOrder =
+    [
+        "Namespace", "ConfigMap", "Secret", "Service", "Deployment", "PodDisruptionBudget",
+        "HorizontalPodAutoscaler", "NetworkPolicy", "Ingress", "ResourceQuota",
+    ];
+
+    public static RenderedRing Render(RingDefinition ring, SharedFacts shared)
+    {
+        var c = new RenderContext(ring, shared);
+        var secrets = ConfigObjects.SecretSpecs(c);
+        var objects = new List<JsonObject>();
+        if (!ring.Config.InSharedNamespace)
+        {
+            objects.Add(ConfigObjects.Namespace(c));
+        }
+
+        objects.Add(ConfigObjects.ConfigMap(c, ConfigObjects.EnvMap, ConfigObjects.EnvData(c)));
+        objects.Add(ConfigObjects.LockConfigMap(c));
+        objects.Add(ConfigObjects.ConfigMap(c, ConfigObjects.SharedConfigMap, shared.Config));
+        objects.Add(ConfigObjects.NginxConf(c));
+        objects.AddRange(secrets.Select(s => ConfigObjects.KeyOnlySecret(c, s)));
+        objects.Add(NetworkObjects.Service(c, WorkloadKind.Api, 8000, "http"));
+        objects.Add(NetworkObjects.Service(c, WorkloadKind.Nginx, 80, "http"));
+        objects.AddRange(NetworkObjects.Aliases(c));
+        foreach (var kind in Enum.GetValues<WorkloadKind>())
+        {
+            objects.Add(WorkloadObjects.Deployment(c, kind));
+            objects.Add(WorkloadObjects.Disruption(c, kind));
+            if (WorkloadObjects.Autoscaler(c, kind) is { } hpa)
+            {
+                objects.Add(hpa);
+            }
+        }
+
+        objects.AddRange(NetworkObjects.Policies(c));
+        objects.Add(NetworkObjects.Ingress(c));
+        if (!ring.Config.InSharedNamespace)
+        {
+            // A quota is namespace-wide; in the shared namespace it would also bind the shared workloads.
+            objects.Add(Quota(c));
+        }
+
+        return new RenderedRing
+        {
+            Config = ring.Config,
+            Objects = [.. objects.Select(o => new KubeObject(o)).OrderBy(o => Array.IndexOf(KindOrder, o.Kind)).ThenBy(o => o.Name, StringComparer.Ordinal)],
+            Secrets = secrets,
+            Hostnames = NetworkObjects.Hostnames(ring.Config),
+            LockHash = ring.Lock.Hash,
+            ModuleCount = ring.Lock.Modules.Count,
+            SecretsRevision = shared.SecretsRevision,
+            Workloads = c.Workloads,
+        };
+    }
+
+    /// <summary>Renders every ring of the fleet, in promotion order.</summary>
+    public static IReadOnlyList<RenderedRing> RenderAll(RingFleet fleet) =>
+        [.. fleet.Rings.Select(r => Render(r, fleet.Shared))];
+
+    private static JsonObject Quota(RenderContext c)
+    {
+        var all = c.Workloads.Values.ToList();
+        var o = K.Object("v1", "ResourceQuota", "ring-quota", c.Ns, RingLabels.Common(c.Name));
+        o["spec"] = new JsonObject
+        {
+            ["hard"] = new JsonObject
+            {
+                ["pods"] = all.Sum(w => w.MaxPods).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["requests.cpu"] = Quantity.FormatCpu(all.Sum(w => w.Settings.CpuMillis * w.MaxPods)),
+                ["requests.memory"] = Quantity.FormatMemory(all.Sum(w => w.MemoryRequestBytes * w.MaxPods)),
+                ["limits.memory"] = Quantity.FormatMemory(all.Sum(w => w.MemoryLimitBytes * w.MaxPods)),
+            },
+        };
+        return o;
+    }
+
+    /// <summary>The whole ring as one YAML stream (what <c>ringctl render</c> writes, one document per object).</summary>
+    public static string ToYaml(RenderedRing ring) => Yaml.WriteAll(ring.Objects.Select(o => (JsonNode?)o.Body));
+}

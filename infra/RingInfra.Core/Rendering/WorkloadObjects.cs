@@ -1,0 +1,250 @@
+using System.Text.Json.Nodes;
+using RingInfra.Core.Config;
+
+namespace RingInfra.Core.Rendering;
+
+/// <summary>
+/// The api, horizon and nginx Deployments with their PodDisruptionBudgets and optional autoscalers.
+/// Every pod passes PSA restricted; rollouts never drop below the desired count (maxUnavailable 0)
+/// and drain in-flight work in preStop within the termination grace period (doc 002).
+/// </summary>
+internal static class WorkloadObjects
+{
+    private const int AppUid = 1000;
+    private const int NginxUid = 101;
+
+    public static JsonObject Deployment(RenderContext c, WorkloadKind kind)
+    {
+        var w = c.Workloads[kind];
+        var o = K.Object("apps/v1", "Deployment", RingLabels.Name(kind), c.Ns, RingLabels.ForWorkload(c.Name, kind));
+        var spec = new JsonObject();
+        if (w.Settings.MaxReplicas is null)
+        {
+            // With an autoscaler the replica count is its to set; rendering one would fight it.
+            spec["replicas"] = w.Settings.Replicas;
+        }
+
+        spec["revisionHistoryLimit"] = 5;
+        spec["selector"] = new JsonObject { ["matchLabels"] = RingLabels.Selector(c.Name, kind) };
+        spec["strategy"] = new JsonObject
+        {
+            ["type"] = "RollingUpdate",
+            ["rollingUpdate"] = new JsonObject { ["maxSurge"] = 1, ["maxUnavailable"] = 0 },
+        };
+        spec["template"] = new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["labels"] = RingLabels.ForWorkload(c.Name, kind),
+                ["annotations"] = TemplateAnnotations(c, kind),
+            },
+            ["spec"] = PodSpec(c, w),
+        };
+        o["spec"] = spec;
+        return o;
+    }
+
+    /// <summary>What rolls the pods: the lock (api, horizon), the shared secrets' revision (api, horizon), the config.</summary>
+    private static JsonObject TemplateAnnotations(RenderContext c, WorkloadKind kind) => kind == WorkloadKind.Nginx
+        ? new JsonObject { [RingLabels.ConfigHash] = RenderContext.Hash(NginxConfig.Render(c.Name, c.Workloads[WorkloadKind.Api].Settings.TimeoutSeconds)) }
+        : new JsonObject
+        {
+            [RingLabels.ConfigHash] = ConfigObjects.AppConfigHash(c),
+            [RingLabels.LockHash] = c.Ring.Lock.Hash,
+            [RingLabels.SecretsRevision] = c.Shared.SecretsRevision,
+        };
+
+    private static JsonObject PodSpec(RenderContext c, ResolvedWorkload w)
+    {
+        var uid = w.Kind == WorkloadKind.Nginx ? NginxUid : AppUid;
+        var pod = new JsonObject
+        {
+            ["automountServiceAccountToken"] = false,
+            ["enableServiceLinks"] = false,
+            ["terminationGracePeriodSeconds"] = w.TerminationGraceSeconds,
+            ["securityContext"] = new JsonObject
+            {
+                ["runAsNonRoot"] = true,
+                ["runAsUser"] = uid,
+                ["runAsGroup"] = uid,
+                ["fsGroup"] = uid,
+                ["seccompProfile"] = new JsonObject { ["type"] = "RuntimeDefault" },
+            },
+            ["topologySpreadConstraints"] = K.Array(
+                Spread(c, w.Kind, "topology.kubernetes.io/zone"),
+                Spread(c, w.Kind, "kubernetes.io/hostname")),
+        };
+        if (w.Kind != WorkloadKind.Nginx)
+        {
+            pod["imagePullSecrets"] = K.Array(new JsonObject { ["name"] = ConfigObjects.ImagePullSecret });
+        }
+
+        pod["containers"] = K.Array(w.Kind == WorkloadKind.Nginx ? NginxContainer(c, w) : AppContainer(c, w));
+        pod["volumes"] = Volumes(c, w.Kind);
+        return pod;
+    }
+
+    private static JsonObject Spread(RenderContext c, WorkloadKind kind, string topologyKey) => new()
+    {
+        ["maxSkew"] = 1,
+        ["topologyKey"] = topologyKey,
+        ["whenUnsatisfiable"] = "ScheduleAnyway",
+        ["labelSelector"] = new JsonObject { ["matchLabels"] = RingLabels.Selector(c.Name, kind) },
+    };
+
+    private static JsonObject AppContainer(RenderContext c, ResolvedWorkload w)
+    {
+        var isApi = w.Kind == WorkloadKind.Api;
+        var container = new JsonObject
+        {
+            ["name"] = RingLabels.Name(w.Kind),
+            ["image"] = c.Config.ApiImage,
+            ["command"] = isApi
+                ? K.Strings("php", "artisan", "octane:start", "--server=frankenphp", "--host=0.0.0.0", "--port=8000")
+                : K.Strings("php", "artisan", "horizon"),
+        };
+        if (isApi)
+        {
+            container["ports"] = K.Array(new JsonObject { ["name"] = "http", ["containerPort"] = 8000, ["protocol"] = "TCP" });
+        }
+
+        // Later sources win: the ring's own env overrides the shared config.
+        container["envFrom"] = K.Array(
+            new JsonObject { ["configMapRef"] = new JsonObject { ["name"] = ConfigObjects.SharedConfigMap } },
+            new JsonObject { ["secretRef"] = new JsonObject { ["name"] = ConfigObjects.AppSecrets } },
+            new JsonObject { ["configMapRef"] = new JsonObject { ["name"] = ConfigObjects.EnvMap } });
+        if (c.HasConnectors)
+        {
+            container["env"] = new JsonArray([.. c.Config.Connectors.Select(x => (JsonNode?)new JsonObject
+            {
+                ["name"] = ConfigObjects.EnvName("CONNECTOR", x.Name) + "_CREDENTIAL",
+                ["valueFrom"] = new JsonObject
+                {
+                    ["secretKeyRef"] = new JsonObject { ["name"] = ConfigObjects.ConnectorSecret, ["key"] = x.Credential },
+                },
+            })]);
+        }
+
+        container["resources"] = Resources(w);
+        container["securityContext"] = ContainerSecurity(readOnlyRoot: false);
+        var probe = isApi ? HttpProbe("/api/health") : ExecProbe("php", "artisan", "horizon:status");
+        container["livenessProbe"] = Probe(probe, period: 10, failures: 3);
+        container["readinessProbe"] = Probe(probe, period: 15, failures: 2);
+        container["startupProbe"] = Probe(probe, period: 5, failures: 60);
+        container["lifecycle"] = new JsonObject
+        {
+            ["preStop"] = isApi
+                ? ExecProbe("sh", "-c", $"sleep {w.PreStopDrainSeconds}")
+                : ExecProbe("php", "artisan", "horizon:terminate"),
+        };
+        container["volumeMounts"] = K.Array(new JsonObject
+        {
+            ["name"] = "module-lock",
+            ["mountPath"] = "/app/" + c.Config.PodLockPath,
+            ["subPath"] = $"{c.Name}.lock.json",
+            ["readOnly"] = true,
+        });
+        return container;
+    }
+
+    private static JsonObject NginxContainer(RenderContext c, ResolvedWorkload w) => new()
+    {
+        ["name"] = "nginx",
+        ["image"] = c.Config.NginxImage,
+        ["ports"] = K.Array(new JsonObject { ["name"] = "http", ["containerPort"] = 8080, ["protocol"] = "TCP" }),
+        ["resources"] = Resources(w),
+        ["securityContext"] = ContainerSecurity(readOnlyRoot: true),
+        ["livenessProbe"] = Probe(HttpProbe("/healthz"), period: 10, failures: 3),
+        ["readinessProbe"] = Probe(HttpProbe("/healthz"), period: 5, failures: 2),
+        ["startupProbe"] = Probe(HttpProbe("/healthz"), period: 2, failures: 15),
+        ["lifecycle"] = new JsonObject { ["preStop"] = ExecProbe("sh", "-c", $"sleep {w.PreStopDrainSeconds}") },
+        ["volumeMounts"] = K.Array(
+            new JsonObject { ["name"] = "nginx-conf", ["mountPath"] = "/etc/nginx/conf.d", ["readOnly"] = true },
+            new JsonObject { ["name"] = "tmp", ["mountPath"] = "/tmp" },
+            new JsonObject { ["name"] = "cache", ["mountPath"] = "/var/cache/nginx" }),
+    };
+
+    private static JsonArray Volumes(RenderContext c, WorkloadKind kind) => kind == WorkloadKind.Nginx
+        ? K.Array(
+            new JsonObject { ["name"] = "nginx-conf", ["configMap"] = new JsonObject { ["name"] = ConfigObjects.NginxConfMap } },
+            new JsonObject { ["name"] = "tmp", ["emptyDir"] = new JsonObject { ["sizeLimit"] = "64Mi" } },
+            new JsonObject { ["name"] = "cache", ["emptyDir"] = new JsonObject { ["sizeLimit"] = "256Mi" } })
+        : K.Array(new JsonObject { ["name"] = "module-lock", ["configMap"] = new JsonObject { ["name"] = ConfigObjects.LockMap } });
+
+    private static JsonObject ContainerSecurity(bool readOnlyRoot) => new()
+    {
+        ["allowPrivilegeEscalation"] = false,
+        ["capabilities"] = new JsonObject { ["drop"] = K.Strings("ALL") },
+        ["privileged"] = false,
+        // Octane writes /app/public/frankenphp-worker.php at boot (doc 000), so only nginx is read-only.
+        ["readOnlyRootFilesystem"] = readOnlyRoot,
+        ["runAsNonRoot"] = true,
+    };
+
+    private static JsonObject Resources(ResolvedWorkload w) => new()
+    {
+        ["requests"] = new JsonObject
+        {
+            ["cpu"] = Quantity.FormatCpu(w.Settings.CpuMillis),
+            ["memory"] = Quantity.FormatMemory(w.MemoryRequestBytes),
+        },
+        ["limits"] = new JsonObject { ["memory"] = Quantity.FormatMemory(w.MemoryLimitBytes) },
+    };
+
+    private static JsonObject HttpProbe(string path) =>
+        new() { ["httpGet"] = new JsonObject { ["path"] = path, ["port"] = "http" } };
+
+    private static JsonObject ExecProbe(params string[] command) =>
+        new() { ["exec"] = new JsonObject { ["command"] = K.Strings(command) } };
+
+    private static JsonObject Probe(JsonObject handler, int period, int failures)
+    {
+        var p = (JsonObject)handler.DeepClone();
+        p["periodSeconds"] = period;
+        p["timeoutSeconds"] = 5;
+        p["failureThreshold"] = failures;
+        return p;
+    }
+
+    public static JsonObject Disruption(RenderContext c, WorkloadKind kind)
+    {
+        var o = K.Object("policy/v1", "PodDisruptionBudget", RingLabels.Name(kind), c.Ns, RingLabels.ForWorkload(c.Name, kind));
+        o["spec"] = new JsonObject
+        {
+            ["maxUnavailable"] = 1,
+            ["selector"] = new JsonObject { ["matchLabels"] = RingLabels.Selector(c.Name, kind) },
+        };
+        return o;
+    }
+
+    public static JsonObject? Autoscaler(RenderContext c, WorkloadKind kind)
+    {
+        var w = c.Workloads[kind].Settings;
+        if (w.MaxReplicas is not { } max)
+        {
+            return null;
+        }
+
+        var o = K.Object("autoscaling/v2", "HorizontalPodAutoscaler", RingLabels.Name(kind), c.Ns, RingLabels.ForWorkload(c.Name, kind));
+        o["spec"] = new JsonObject
+        {
+            ["scaleTargetRef"] = new JsonObject { ["apiVersion"] = "apps/v1", ["kind"] = "Deployment", ["name"] = RingLabels.Name(kind) },
+            ["minReplicas"] = w.Replicas,
+            ["maxReplicas"] = max,
+            ["metrics"] = K.Array(new JsonObject
+            {
+                ["type"] = "Resource",
+                ["resource"] = new JsonObject
+                {
+                    ["name"] = "cpu",
+                    ["target"] = new JsonObject { ["type"] = "Utilization", ["averageUtilization"] = 70 },
+                },
+            }),
+            ["behavior"] = new JsonObject
+            {
+                ["scaleDown"] = new JsonObject { ["stabilizationWindowSeconds"] = 300 },
+            },
+        };
+        return o;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text.Json.Nodes;
+using RingInfra.Core.Config;
+using RingInfra.Core.Kube;
+
+namespace RingInfra.Core.Shared;
+
+/// <summary>
+/// Reads <see cref="SharedFacts"/> from the shared stack's config (<c>stacks/shared/Pulumi.shared.yaml</c>,
+/// namespace <c>ring-infra-shared</c>): the offline stand-in for the shared stack's outputs, used by
+/// render, lint, plan and the offline preview. The Pulumi ring stack reads the same facts from the
+/// shared stack's outputs through a StackReference instead.
+/// </summary>
+public static class SharedFactsReader
+{
+    public const string Project = "ring-infra-shared";
+
+    private static readonly string[] Keys = ["appSecretKeys", "config", "connectorCredentials", "domain", "namespace", "postgres", "secretsRevision", "services", "tenants"];
+    private static readonly string[] ServiceKeys = ["namespace", "podLabels", "port"];
+
+    /// <summary>Binds the shared config tree (short keys); throws <see cref="RingConfigException"/> with every problem.</summary>
+    public static SharedFacts Bind(JsonObject config, string source)
+    {
+        var problems = new List<ConfigProblem>();
+        var r = new ValueReader($"shared stack '{source}'", problems);
+        r.OnlyKeys(config, "", Keys);
+        var ns = r.RequiredString(config["namespace"], "namespace", Names.IsDnsLabel, Names.DnsLabelRule);
+        var services = new List<SharedService>();
+        foreach (var (name, value) in r.Map(config["services"], "services") ?? [])
+        {
+            var key = $"services.{name}";
+            if (!Names.IsDnsLabel(name))
+            {
+                r.Problem(key, name, Names.DnsLabelRule);
+                continue;
+            }
+
+            if (r.Map(value ?? JsonValue.Create("null"), key) is not { } s)
+            {
+                continue;
+            }
+
+            r.OnlyKeys(s, key + ".", ServiceKeys);
+            var port = r.Int(s["port"], key + ".port", 1, 65535);
+            if (s["port"] is null)
+            {
+                r.Problem(key + ".port", "nothing", "is required (the container port of the shared pods)");
+            }
+
+            var labels = new List<KeyValuePair<string, string>>();
+            foreach (var (lk, lv) in r.Map(s["podLabels"], key + ".podLabels") ?? [])
+            {
+                labels.Add(new(lk, r.String(lv, $"{key}.podLabels.{lk}") ?? ""));
+            }
+
+            if (labels.Count == 0)
+            {
+                r.Problem(key + ".podLabels", Node.Show(s["podLabels"]), "must name the shared pods' labels (a NetworkPolicy cannot target an ExternalName alias)");
+            }
+
+            var serviceNs = r.String(s["namespace"], key + ".namespace", Names.IsDnsLabel, Names.DnsLabelRule) ?? ns;
+            services.Add(new SharedService(name, serviceNs, port ?? 0, [.. labels.OrderBy(l => l.Key, StringComparer.Ordinal)]));
+        }
+
+        var cfg = new List<KeyValuePair<string, string>>();
+        foreach (var (k, v) in r.Map(config["config"], "config") ?? [])
+        {
+            if (!Names.IsEnvName(k))
+            {
+                r.Problem($"config.{k}", k, Names.EnvNameRule);
+            }
+            else if (Names.LooksSecret(k))
+            {
+                r.Problem($"config.{k}", "(value hidden)", "looks like a secret; list it under appSecretKeys instead");
+            }
+            else
+            {
+                cfg.Add(new(k, Node.Show(v)));
+            }
+        }
+
+        var secretKeys = new SortedSet<string>(StringComparer.Ordinal);
+        var list = r.List(config["appSecretKeys"], "appSecretKeys") ?? [];
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (r.String(list[i], $"appSecretKeys[{i}]", Names.IsEnvName, Names.EnvNameRule) is { } k)
+            {
+                secretKeys.Add(k);
+            }
+        }
+
+        var creds = new List<KeyValuePair<string, string>>();
+        foreach (var (k, v) in r.Map(config["connectorCredentials"], "connectorCredentials") ?? [])
+        {
+            var key = $"connectorCredentials.{k}";
+            if (r.Map(v ?? JsonValue.Create("null"), key) is { } c)
+            {
+                r.OnlyKeys(c, key + ".", ["boundTo"]);
+                if (r.RequiredString(c["boundTo"], key + ".boundTo", Names.IsDnsLabel, "must name the ring the credential is bound to") is { Length: > 0 } ring)
+                {
+                    creds.Add(new(k, ring));
+                }
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new RingConfigException(problems);
+        }
+
+        return new SharedFacts
+        {
+            Namespace = ns,
+            Services = [.. services.OrderBy(s => s.Name, StringComparer.Ordinal)],
+            Config = [.. cfg.OrderBy(c => c.Key, StringComparer.Ordinal)],
+            AppSecretKeys = [.. secretKeys],
+            ConnectorCredentials = [.. creds.OrderBy(c => c.Key, StringComparer.Ordinal)],
+            SecretsRevision = r.String(config["secretsRevision"], "secretsRevision") ?? "offline",
+        };
+    }
+}
