@@ -32,6 +32,11 @@ public static class Node
             return l;
         }
 
+        if (v.TryGetValue<int>(out var i))
+        {
+            return i;
+        }
+
         return v.TryGetValue<double>(out var d) && d == Math.Floor(d) && Math.Abs(d) < 1e15 ? (long)d : null;
     }
 

@@ -11,7 +11,7 @@ namespace RingInfra.Core.Kube;
 /// the way YAML 1.2's core schema does (booleans, integers, floats, null); writing is deterministic
 /// block-style YAML: the same tree always gives the same bytes.
 /// </summary>
-public static class Yaml
+public static partial class Yaml
 {
     /// <summary>Parses every document of a YAML stream; empty documents are dropped.</summary>
     /// <exception cref="YamlFormatException">The text is not valid YAML.</exception>
@@ -94,7 +94,7 @@ public static class Yaml
             return JsonValue.Create(v);
         }
 
-        if (scalar.Tag.Value == "tag:yaml.org,2002:str")
+        if (!scalar.Tag.IsEmpty && !scalar.Tag.IsNonSpecific && scalar.Tag.Value == "tag:yaml.org,2002:str")
         {
             return JsonValue.Create(v);
         }
@@ -252,19 +252,19 @@ public static class Yaml
 
     private static bool IsSafePlain(string s)
     {
-        if (s.Length == 0 || Reserved.Contains(s))
+        if (s.Length == 0 || Reserved.Contains(s) || s.EndsWith(':') || NumberLike().IsMatch(s) || TimestampLike().IsMatch(s))
         {
             return false;
         }
 
-        if (!(char.IsAsciiLetter(s[0]) || s[0] is '/' or '_'))
+        if (!(char.IsAsciiLetterOrDigit(s[0]) || s[0] is '/' or '_'))
         {
             return false;
         }
 
         foreach (var c in s)
         {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or '@' or '+'))
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or '@' or '+' or ':' or '='))
             {
                 return false;
             }
@@ -272,4 +272,11 @@ public static class Yaml
 
         return true;
     }
+
+    // Anything a YAML 1.1 or 1.2 reader could take for a number (incl. hex, octal, sexagesimal, .inf).
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9][0-9_:]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?|0[xX][0-9a-fA-F_]+|0[oO]?[0-7_]+|0[bB][01_]+|\.(inf|Inf|INF|nan|NaN|NAN))$")]
+    private static partial System.Text.RegularExpressions.Regex NumberLike();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")]
+    private static partial System.Text.RegularExpressions.Regex TimestampLike();
 }

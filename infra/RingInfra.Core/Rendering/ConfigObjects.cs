@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using RingInfra.Core.Config;
-using RingInfra.Core.Kube;
 
 namespace RingInfra.Core.Rendering;
 
@@ -102,5 +101,5 @@ internal static class ConfigObjects
 
     /// <summary>Hash of everything the app containers read from ConfigMaps (rolls api and horizon when it changes).</summary>
     public static string AppConfigHash(RenderContext c) =>
-        RenderContext.Hash(Yaml.Write(K.Map(EnvData(c))) + Yaml.Write(K.Map(c.Shared.Config)));
+        RenderContext.Hash(K.Map(EnvData(c)).ToJsonString() + K.Map(c.Shared.Config).ToJsonString());
 }

@@ -120,7 +120,7 @@ internal static class NetworkObjects
     private static JsonObject Policy(RenderContext c, string name, JsonObject podSelector, JsonNode[]? ingress, JsonNode[]? egress)
     {
         var o = K.Object("networking.k8s.io/v1", "NetworkPolicy", name, c.Ns, RingLabels.Common(c.Name));
-        var spec = new JsonObject { ["podSelector"] = podSelector };
+        var spec = new JsonObject { ["podSelector"] = podSelector.DeepClone() };
         var types = new JsonArray();
         if (ingress is not null)
         {

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using RingInfra.Core.Config;
+using RingInfra.Core.Fleet;
+using RingInfra.Core.Kube;
+using RingInfra.Core.Rendering;
+
+namespace RingCtl.Cli;
+
+/// <summary>
+/// The repository's fleet for one command: found, loaded and validated (every problem reported at
+/// once, exit code 2), and the rings the user selected resolved against it.
+/// </summary>
+public sealed class FleetSession
+{
+    private FleetSession(string root, RingFleet fleet)
+    {
+        Root = root;
+        Fleet = fleet;
+    }
+
+    public string Root { get; }
+
+    public RingFleet Fleet { get; }
+
+    public static FleetSession Open(ParseResult parse, GlobalOptions globals, CliContext context)
+    {
+        var root = RepositoryRoot.Find(parse.GetValue(globals.Root), context.WorkingDirectory);
+        try
+        {
+            return new FleetSession(root, FleetLoader.Load(new DirectoryFiles(root)));
+        }
+        catch (RingConfigException e)
+        {
+            throw new CommandException(ExitCodes.Usage, "invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, e.Problems.Count > 0 ? e.Problems.Select(p => "  " + p.Message) : ["  " + e.Message]));
+        }
+        catch (YamlFormatException e)
+        {
+            throw new CommandException(ExitCodes.Usage, e.Message);
+        }
+    }
+
+    /// <summary>The named rings (or all with <paramref name="all"/>, or all when none are named and <paramref name="defaultAll"/>).</summary>
+    public IReadOnlyList<RingDefinition> Select(IReadOnlyList<string> names, bool all, bool defaultAll)
+    {
+        if (all && names.Count > 0)
+        {
+            throw new CommandException(ExitCodes.Usage, $"--all: cannot be combined with ring names (got {string.Join(", ", names)})");
+        }
+
+        if (all || (names.Count == 0 && defaultAll))
+        {
+            return Fleet.Rings;
+        }
+
+        if (names.Count == 0)
+        {
+            throw new CommandException(ExitCodes.Usage, "ring: name at least one ring or pass --all (known: " + Known() + ")");
+        }
+
+        var unknown = names.Where(n => Fleet.Find(n) is null).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new CommandException(ExitCodes.Usage, $"ring: {string.Join(", ", unknown.Select(u => $"'{u}'"))} is not a ring of this repository (known: {Known()})");
+        }
+
+        return [.. Fleet.Rings.Where(r => names.Contains(r.Name))];
+    }
+
+    public IReadOnlyList<RenderedRing> RenderAll() => RingRenderer.RenderAll(Fleet);
+
+    private string Known() => string.Join(", ", Fleet.Rings.Select(r => r.Name));
+}

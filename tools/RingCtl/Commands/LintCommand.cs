@@ -1,0 +1,109 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using RingCtl.Cli;
+using RingInfra.Core.Kube;
+using RingInfra.Core.Policies;
+
+namespace RingCtl.Commands;
+
+/// <summary>
+/// <c>ringctl lint [&lt;ring&gt;… | --all]</c> runs every policy on the rendered rings;
+/// <c>ringctl lint --manifests PATH…</c> runs PSA restricted on any workload YAML (files or folders).
+/// One line per violation; exit 3 when there is any.
+/// </summary>
+public static class LintCommand
+{
+    public static Command Build(CliContext context, GlobalOptions globals)
+    {
+        var rings = new Argument<string[]>("ring") { Description = "Rings to lint (default: all)", Arity = ArgumentArity.ZeroOrMore };
+        var all = new Option<bool>("--all") { Description = "Lint every ring" };
+        var manifests = new Option<string[]>("--manifests") { Description = "Lint these YAML files or folders (Pod, Deployment, StatefulSet, DaemonSet, Job, CronJob…) against PSA restricted", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("lint", "Check rendered rings (or any workload manifests) against the policies") { rings, all, manifests };
+        command.SetAction(parse =>
+        {
+            var json = parse.GetValue(globals.Json);
+            if (parse.GetValue(manifests) is { Length: > 0 } paths)
+            {
+                if ((parse.GetValue(rings) ?? []).Length > 0 || parse.GetValue(all))
+                {
+                    throw new CommandException(ExitCodes.Usage, "--manifests: cannot be combined with ring names or --all");
+                }
+
+                return LintManifests(context, paths, json);
+            }
+
+            var session = FleetSession.Open(parse, globals, context);
+            var selected = session.Select(parse.GetValue(rings) ?? [], parse.GetValue(all), defaultAll: true).Select(r => r.Name).ToHashSet();
+            var every = session.RenderAll();
+            var targets = every.Where(r => selected.Contains(r.Ring)).ToList();
+            var violations = PolicySuite.Check(targets, session.Fleet.Shared, context: every);
+            var objects = targets.Sum(r => r.Objects.Count);
+            if (json)
+            {
+                JsonOutput.Write(context, new JsonObject
+                {
+                    ["rings"] = JsonOutput.Strings(targets.Select(t => t.Ring)),
+                    ["objects"] = objects,
+                    ["violations"] = JsonOutput.Violations(violations),
+                });
+            }
+            else
+            {
+                foreach (var v in violations)
+                {
+                    context.Out.WriteLine(v.Message);
+                }
+
+                context.Err.WriteLine($"lint: {targets.Count} ring(s), {objects} objects, {violations.Count} violation(s)");
+            }
+
+            return violations.Count == 0 ? ExitCodes.Ok : ExitCodes.PolicyViolation;
+        });
+        return command;
+    }
+
+    private static int LintManifests(CliContext context, string[] paths, bool json)
+    {
+        var files = ManifestFiles.Expand(paths, context.WorkingDirectory);
+        var results = new JsonArray();
+        var total = 0;
+        var workloads = 0;
+        foreach (var file in files)
+        {
+            IReadOnlyList<JsonNode?> docs;
+            try
+            {
+                docs = Yaml.ParseDocuments(File.ReadAllText(file), file);
+            }
+            catch (YamlFormatException e)
+            {
+                throw new CommandException(ExitCodes.Usage, e.Message);
+            }
+
+            var violations = docs.OfType<JsonObject>().SelectMany(PodSecurity.CheckRestricted).ToList();
+            var fileWorkloads = docs.OfType<JsonObject>().Count(d => PodTemplate.Of(d) is not null);
+            workloads += fileWorkloads;
+            total += violations.Count;
+            var shown = Path.GetRelativePath(context.WorkingDirectory, file);
+            results.Add(new JsonObject { ["file"] = shown, ["workloads"] = fileWorkloads, ["violations"] = JsonOutput.Violations(violations) });
+            if (!json)
+            {
+                foreach (var v in violations)
+                {
+                    context.Out.WriteLine($"{shown}: {v.Message}");
+                }
+            }
+        }
+
+        if (json)
+        {
+            JsonOutput.Write(context, new JsonObject { ["files"] = results, ["workloads"] = workloads, ["violations"] = total });
+        }
+        else
+        {
+            context.Err.WriteLine($"lint: {files.Count} file(s), {workloads} workload(s), {total} violation(s)");
+        }
+
+        return total == 0 ? ExitCodes.Ok : ExitCodes.PolicyViolation;
+    }
+}

@@ -1,0 +1,114 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using RingCtl.Cli;
+using RingInfra.Core.Config;
+using RingInfra.Core.Policies;
+using RingInfra.Core.Rendering;
+using Spectre.Console;
+
+namespace RingCtl.Commands;
+
+/// <summary>
+/// <c>ringctl plan [&lt;ring&gt;… | --all]</c>: render + lint + a summary per ring (objects by kind, memory,
+/// hostnames, modules, tenants). Works without Pulumi; exit 3 when a policy fails.
+/// </summary>
+public static class PlanCommand
+{
+    public static Command Build(CliContext context, GlobalOptions globals)
+    {
+        var rings = new Argument<string[]>("ring") { Description = "Rings to plan (default: all)", Arity = ArgumentArity.ZeroOrMore };
+        var all = new Option<bool>("--all") { Description = "Plan every ring" };
+        var command = new Command("plan", "Render and lint rings and summarize what each would run") { rings, all };
+        command.SetAction(parse =>
+        {
+            var session = FleetSession.Open(parse, globals, context);
+            var selected = session.Select(parse.GetValue(rings) ?? [], parse.GetValue(all), defaultAll: true).Select(r => r.Name).ToHashSet();
+            var every = session.RenderAll();
+            var targets = every.Where(r => selected.Contains(r.Ring)).ToList();
+            var violations = PolicySuite.Check(targets, session.Fleet.Shared, context: every);
+            if (parse.GetValue(globals.Json))
+            {
+                JsonOutput.Write(context, new JsonObject
+                {
+                    ["rings"] = new JsonArray([.. targets.Select(t => (JsonNode?)Summary(t))]),
+                    ["violations"] = JsonOutput.Violations(violations),
+                });
+            }
+            else
+            {
+                foreach (var ring in targets)
+                {
+                    context.Console.Write(Table(ring, violations.Count(v => ring.Objects.Any(o => o.Id == v.Object))));
+                }
+
+                foreach (var v in violations)
+                {
+                    context.Out.WriteLine(v.Message);
+                }
+
+                context.Err.WriteLine($"plan: {targets.Count} ring(s), {targets.Sum(t => t.Objects.Count)} objects, {violations.Count} violation(s)");
+            }
+
+            return violations.Count == 0 ? ExitCodes.Ok : ExitCodes.PolicyViolation;
+        });
+        return command;
+    }
+
+    private static Table Table(RenderedRing ring, int violations)
+    {
+        var c = ring.Config;
+        var table = new Table().Title($"ring {ring.Ring}").AddColumns("", "").HideHeaders();
+        table.AddRow("namespace", c.Namespace + (c.InSharedNamespace ? " (shared)" : ""));
+        table.AddRow("tier / order", $"{c.Tier.ToString().ToLowerInvariant()} / {c.PromotionOrder.ToString(CultureInfo.InvariantCulture)}{(c.IsDefault ? " (default)" : "")}{(c.Protected ? " (protected)" : "")}");
+        table.AddRow("modules", $"{ring.ModuleCount.ToString(CultureInfo.InvariantCulture)} ({ring.LockHash[..19]}…)");
+        table.AddRow("tenants", ring.Tenants.Count == 0 ? "-" : string.Join(", ", ring.Tenants));
+        table.AddRow("hostnames", Markup.Escape(string.Join(", ", ring.Hostnames)));
+        foreach (var (kind, w) in ring.Workloads.OrderBy(w => w.Key))
+        {
+            var replicas = w.Settings.MaxReplicas is { } max ? $"{w.Settings.Replicas}-{max} (HPA)" : w.Settings.Replicas.ToString(CultureInfo.InvariantCulture);
+            table.AddRow(RingLabels.Name(kind), $"{replicas} x {Quantity.FormatCpu(w.Settings.CpuMillis)} cpu, memory {Quantity.FormatMemory(w.MemoryRequestBytes)} / limit {Quantity.FormatMemory(w.MemoryLimitBytes)}");
+        }
+
+        table.AddRow("objects", string.Join(", ", ring.Objects.GroupBy(o => o.Kind).Select(g => $"{g.Key} {g.Count()}")));
+        table.AddRow("violations", violations.ToString(CultureInfo.InvariantCulture));
+        return table;
+    }
+
+    private static JsonObject Summary(RenderedRing ring)
+    {
+        var workloads = new JsonObject();
+        foreach (var (kind, w) in ring.Workloads.OrderBy(w => w.Key))
+        {
+            workloads[RingLabels.Name(kind)] = new JsonObject
+            {
+                ["replicas"] = w.Settings.Replicas,
+                ["maxReplicas"] = w.Settings.MaxReplicas,
+                ["cpu"] = Quantity.FormatCpu(w.Settings.CpuMillis),
+                ["memoryRequest"] = Quantity.FormatMemory(w.MemoryRequestBytes),
+                ["memoryLimit"] = Quantity.FormatMemory(w.MemoryLimitBytes),
+            };
+        }
+
+        var kinds = new JsonObject();
+        foreach (var g in ring.Objects.GroupBy(o => o.Kind))
+        {
+            kinds[g.Key] = g.Count();
+        }
+
+        return new JsonObject
+        {
+            ["ring"] = ring.Ring,
+            ["namespace"] = ring.Namespace,
+            ["tier"] = ring.Config.Tier.ToString().ToLowerInvariant(),
+            ["promotionOrder"] = ring.Config.PromotionOrder,
+            ["default"] = ring.Config.IsDefault,
+            ["modules"] = ring.ModuleCount,
+            ["lockHash"] = ring.LockHash,
+            ["tenants"] = JsonOutput.Strings(ring.Tenants),
+            ["hostnames"] = JsonOutput.Strings(ring.Hostnames),
+            ["workloads"] = workloads,
+            ["objects"] = kinds,
+        };
+    }
+}
