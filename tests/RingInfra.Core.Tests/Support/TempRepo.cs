@@ -1,0 +1,53 @@
+using RingInfra.Core.Fleet;
+
+namespace RingInfra.Core.Tests.Support;
+
+/// <summary>A throw-away copy of the repository's ring, lock and shared stack files, for tests that change them.</summary>
+public sealed class TempRepo : IDisposable
+{
+    private static readonly string[] Copied = ["Pulumi.yaml", "Pulumi.stable.yaml", "Pulumi.edge.yaml", "Pulumi.canary.yaml",
+        "stacks/locks/stable.lock.json", "stacks/locks/edge.lock.json", "stacks/locks/canary.lock.json",
+        "stacks/shared/Pulumi.yaml", "stacks/shared/Pulumi.shared.yaml"];
+
+    public TempRepo()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "ringinfra-test-" + Guid.NewGuid().ToString("N")[..12]);
+        foreach (var f in Copied)
+        {
+            var target = Path.Combine(Root, f);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(Path.Combine(Repo.Root, f), target);
+        }
+    }
+
+    public string Root { get; }
+
+    public string PathOf(string relative) => Path.Combine(Root, relative);
+
+    public string Read(string relative) => File.ReadAllText(PathOf(relative));
+
+    public void Write(string relative, string text) => File.WriteAllText(PathOf(relative), text);
+
+    /// <summary>Replaces exactly one occurrence of <paramref name="from"/> (fails loudly if the fixture drifted).</summary>
+    public void Replace(string relative, string from, string to)
+    {
+        var text = Read(relative);
+        var at = text.IndexOf(from, StringComparison.Ordinal);
+        if (at < 0 || text.IndexOf(from, at + 1, StringComparison.Ordinal) >= 0)
+        {
+            throw new InvalidOperationException($"'{from}' must occur exactly once in {relative}");
+        }
+
+        Write(relative, text[..at] + to + text[(at + from.Length)..]);
+    }
+
+    public RingFleet Load() => FleetLoader.Load(new DirectoryFiles(Root));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(Root))
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+    }
+}
