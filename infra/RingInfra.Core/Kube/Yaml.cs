@@ -61,13 +61,8 @@ public static partial class Yaml
                 var obj = new JsonObject();
                 foreach (var (k, v) in map.Children)
                 {
-                    var key = ((YamlScalarNode)k).Value ?? "";
-                    if (obj.ContainsKey(key))
-                    {
-                        throw new YamlFormatException($"{source}: duplicate key '{key}' at line {k.Start.Line}");
-                    }
-
-                    obj[key] = ToJson(v, source);
+                    // YamlDotNet already refuses duplicate keys while loading.
+                    obj[((YamlScalarNode)k).Value ?? ""] = ToJson(v, source);
                 }
 
                 return obj;
