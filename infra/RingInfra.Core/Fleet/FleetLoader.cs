@@ -134,7 +134,7 @@ public static class FleetLoader
         }
         catch (YamlFormatException e)
         {
-            problems.Add(new ConfigProblem($"file '{source}'", "(file)", "unparseable", "must be valid YAML: " + e.Message));
+            problems.Add(new ConfigProblem($"file '{source}'", e.Line > 0 ? $"line {e.Line}, column {e.Column}" : "(file)", e.Reason, "must be valid YAML"));
         }
         catch (RingConfigException e)
         {

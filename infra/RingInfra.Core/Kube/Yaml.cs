@@ -24,7 +24,12 @@ public static partial class Yaml
         }
         catch (YamlException e)
         {
-            throw new YamlFormatException($"{source}: invalid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}", e);
+            throw new YamlFormatException(source, e.Start.Line, e.Start.Column, e.Message, e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner gives up this way on some malformed flow collections; it knows no position.
+            throw new YamlFormatException(source, 0, 0, "malformed YAML (an unclosed '[' or '{'?)", e);
         }
 
         var docs = new List<JsonNode?>();
@@ -49,7 +54,7 @@ public static partial class Yaml
         {
             0 => new JsonObject(),
             1 => docs[0],
-            _ => throw new YamlFormatException($"{source}: expected one YAML document, found {docs.Count}"),
+            _ => throw new YamlFormatException(source, 1, 1, $"expected one YAML document, found {docs.Count}"),
         };
     }
 
@@ -77,7 +82,7 @@ public static partial class Yaml
             case YamlScalarNode scalar:
                 return Scalar(scalar);
             default:
-                throw new YamlFormatException($"{source}: unsupported YAML node at line {node.Start.Line}");
+                throw new YamlFormatException(source, node.Start.Line, node.Start.Column, "unsupported YAML node");
         }
     }
 

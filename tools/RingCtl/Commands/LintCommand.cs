@@ -15,7 +15,7 @@ public static class LintCommand
 {
     public static Command Build(CliContext context, GlobalOptions globals)
     {
-        var rings = new Argument<string[]>("ring") { Description = "Rings to lint (default: all)", Arity = ArgumentArity.ZeroOrMore };
+        var rings = RingArgument.Create("Rings to lint (default: all)");
         var all = new Option<bool>("--all") { Description = "Lint every ring" };
         var manifests = new Option<string[]>("--manifests") { Description = "Lint these YAML files or folders (Pod, Deployment, StatefulSet, DaemonSet, Job, CronJob…) against PSA restricted", AllowMultipleArgumentsPerToken = true };
         var command = new Command("lint", "Check rendered rings (or any workload manifests) against the policies") { rings, all, manifests };

@@ -17,7 +17,7 @@ public static class PlanCommand
 {
     public static Command Build(CliContext context, GlobalOptions globals)
     {
-        var rings = new Argument<string[]>("ring") { Description = "Rings to plan (default: all)", Arity = ArgumentArity.ZeroOrMore };
+        var rings = RingArgument.Create("Rings to plan (default: all)");
         var all = new Option<bool>("--all") { Description = "Plan every ring" };
         var command = new Command("plan", "Render and lint rings and summarize what each would run") { rings, all };
         command.SetAction(parse =>

@@ -15,7 +15,7 @@ public static class RenderCommand
 {
     public static Command Build(CliContext context, GlobalOptions globals)
     {
-        var rings = new Argument<string[]>("ring") { Description = "Rings to render", Arity = ArgumentArity.ZeroOrMore };
+        var rings = RingArgument.Create("Rings to render");
         var all = new Option<bool>("--all") { Description = "Render every ring" };
         var output = new Option<string?>("--out") { Description = "Write DIR/<ring>/ (one file per object + kustomization.yaml) instead of printing" };
         var command = new Command("render", "Render rings to Kubernetes YAML (kubectl kustomize DIR/<ring> builds them)") { rings, all, output };

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using RingCtl.Cli;
+using RingCtl.Tests.Support;
+using RingInfra.Core.Rendering;
+using RingInfra.Core.Tests.Support;
+
+namespace RingCtl.Tests;
+
+public sealed class RenderCommandTests : IDisposable
+{
+    private readonly string _out = Path.Combine(Path.GetTempPath(), "ringctl-out-" + Guid.NewGuid().ToString("N")[..10]);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_out))
+        {
+            Directory.Delete(_out, recursive: true);
+        }
+    }
+
+    [SkippableFact]
+    public async Task RenderAll_ToOut_EveryRingFolderBuildsWithKubectlKustomize()
+    {
+        var result = await RingCtlRunner.RunAsync(Repo.Root, "render", "--all", "--out", _out, "--root", Repo.Root);
+        result.ExitCode.ShouldBe(ExitCodes.Ok, result.Err);
+        Directory.GetDirectories(_out).Select(Path.GetFileName).ShouldBe(["canary", "edge", "stable"], ignoreOrder: true);
+
+        var kubectl = FindOnPath("kubectl");
+        Skip.If(kubectl is null, "kubectl is not installed: the kustomize build of the render cannot be checked");
+        foreach (var ring in Repo.RenderAll())
+        {
+            var (code, stdout, stderr) = Run(kubectl!, "kustomize", Path.Combine(_out, ring.Ring));
+            code.ShouldBe(0, stderr);
+            stdout.Split("\n---\n").Length.ShouldBe(ring.Objects.Count, ring.Ring);
+        }
+    }
+
+    [Fact]
+    public async Task RenderToStdout_IsCoresYaml()
+    {
+        var result = await RingCtlRunner.RunAsync(Repo.Root, "render", "canary", "--root", Repo.Root);
+        result.ExitCode.ShouldBe(ExitCodes.Ok, result.Err);
+        result.Out.ShouldBe(RingRenderer.ToYaml(Repo.Render("canary")));
+    }
+
+    [Fact]
+    public async Task RenderAgain_ReplacesTheRingFolderWhole()
+    {
+        (await RingCtlRunner.RunAsync(Repo.Root, "render", "canary", "--out", _out, "--root", Repo.Root)).ExitCode.ShouldBe(0);
+        var stale = Path.Combine(_out, "canary", "stale.yaml");
+        await File.WriteAllTextAsync(stale, "left over");
+        (await RingCtlRunner.RunAsync(Repo.Root, "render", "canary", "--out", _out, "--root", Repo.Root)).ExitCode.ShouldBe(0);
+        File.Exists(stale).ShouldBeFalse();
+        File.ReadAllText(Path.Combine(_out, "canary", "kustomization.yaml")).ShouldContain("deployment-api.yaml");
+    }
+
+    [Fact]
+    public async Task RenderedSecrets_CarryKeysNeverValues()
+    {
+        (await RingCtlRunner.RunAsync(Repo.Root, "render", "--all", "--out", _out, "--root", Repo.Root)).ExitCode.ShouldBe(0);
+        var files = Directory.GetFiles(_out, "secret-*.yaml", SearchOption.AllDirectories);
+        files.Length.ShouldBe(9);
+        foreach (var file in files)
+        {
+            var data = RingInfra.Core.Kube.Yaml.ParseDocument(await File.ReadAllTextAsync(file), file)!["data"]!.AsObject();
+            data.Count.ShouldBeGreaterThan(0, file);
+            data.ShouldAllBe(kv => kv.Value!.ToString() == "", file);
+        }
+    }
+
+    [Fact]
+    public async Task RenderJson_ListsTheFoldersWritten()
+    {
+        var result = await RingCtlRunner.RunAsync(Repo.Root, "render", "edge", "canary", "--out", _out, "--json", "--root", Repo.Root);
+        result.ExitCode.ShouldBe(0, result.Err);
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(result.Out)!;
+        doc["rings"]!.AsArray().Select(r => r!["ring"]!.ToString()).ShouldBe(["edge", "canary"]);
+    }
+
+    internal static string? FindOnPath(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists);
+
+    internal static (int Code, string Out, string Err) Run(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.WaitForExit();
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+}
