@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# ./test.sh — build and run every test project; ends with one line "N passed, N failed, N skipped".
+#
+# Projects that need the Pulumi packages (directly or through a ProjectReference) run only where
+# those packages restore. Where the NuGet source lacks them (NU1101 for Pulumi*), they are skipped
+# and named, with the reason. Any other restore or build failure fails the run.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 MSBUILDDISABLENODEREUSE=1
+unset RINGCTL_ROOT
+
+command -v dotnet >/dev/null || { echo "test.sh: dotnet is not on PATH (install the .NET 10 SDK)" >&2; exit 2; }
+command -v python3 >/dev/null || { echo "test.sh: python3 is not on PATH" >&2; exit 2; }
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/ringinfra-test.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+
+# --- 1. can the Pulumi packages be restored here? ------------------------------------------------
+pulumi_version="$(python3 -c 'import re,sys; print(re.search(r"Include=\"Pulumi\" Version=\"([^\"]+)\"", open("Directory.Packages.props").read()).group(1))')"
+mkdir -p "$work/probe"
+cat >"$work/probe/probe.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup><TargetFramework>net10.0</TargetFramework><ImportDirectoryPackagesProps>false</ImportDirectoryPackagesProps><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup>
+  <ItemGroup><PackageReference Include="Pulumi" Version="$pulumi_version" /></ItemGroup>
+</Project>
+XML
+if dotnet restore "$work/probe/probe.csproj" >"$work/probe.log" 2>&1; then
+  pulumi=yes
+elif grep -Eq "NU110[12]: Unable to find package Pulumi" "$work/probe.log"; then
+  pulumi=no
+  pulumi_reason="the NuGet source has no Pulumi $pulumi_version ($(grep -Eo 'NU110[12]: Unable to find package Pulumi[^.]*' "$work/probe.log" | head -n 1))"
+else
+  echo "test.sh: probing for the Pulumi packages failed for another reason:" >&2
+  tail -n 20 "$work/probe.log" >&2
+  exit 1
+fi
+
+# --- 2. which projects need Pulumi (directly or through project references)? ----------------------
+python3 - "$work/graph.tsv" <<'PY'
+import os, re, sys, glob
+projects = sorted(glob.glob("**/*.csproj", recursive=True))
+projects = [p for p in projects if "/bin/" not in p and "/obj/" not in p]
+refs, direct = {}, {}
+for p in projects:
+    text = open(p).read()
+    direct[p] = bool(re.search(r'PackageReference\s+Include="Pulumi', text))
+    base = os.path.dirname(p)
+    refs[p] = [os.path.normpath(os.path.join(base, r.replace("\\", "/"))) for r in re.findall(r'ProjectReference\s+Include="([^"]+)"', text)]
+memo = {}
+def needs(p, seen=()):
+    if p in memo: return memo[p]
+    r = direct.get(p, False) or any(needs(q, seen + (p,)) for q in refs.get(p, []) if q not in seen)
+    memo[p] = r
+    return r
+with open(sys.argv[1], "w") as f:
+    for p in projects:
+        is_test = p.startswith("tests/")
+        f.write(f"{p}\t{'pulumi' if needs(p) else 'plain'}\t{'test' if is_test else 'lib'}\n")
+PY
+
+run_projects=()
+skipped_projects=()
+build_projects=()
+while IFS=$'\t' read -r proj kind role; do
+  if [[ "$kind" == "pulumi" && "$pulumi" == "no" ]]; then
+    skipped_projects+=("$proj")
+  elif [[ "$role" == "test" ]]; then
+    run_projects+=("$proj")
+  else
+    build_projects+=("$proj")
+  fi
+done <"$work/graph.tsv"
+
+# --- 3. build what is not exercised by a test project, then run the tests ------------------------
+status=0
+for proj in "${build_projects[@]}"; do
+  if ! dotnet build "$proj" -nologo -v:q -clp:NoSummary >"$work/build.log" 2>&1; then
+    echo "test.sh: build failed: $proj" >&2
+    grep -E "error|warn" "$work/build.log" | sort -u | head -n 40 >&2
+    status=1
+  fi
+done
+
+results="$work/results"
+for proj in "${run_projects[@]}"; do
+  name="$(basename "$proj" .csproj)"
+  echo "== $name"
+  dotnet test "$proj" -nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
+    --logger "console;verbosity=minimal" 2>&1 | grep -Ev '^\s*$|Determining projects|Restored |up-to-date|^  [A-Za-z.]+ -> ' | sed 's/^/   /'
+  if [[ ${PIPESTATUS[0]} -ne 0 ]]; then status=1; fi
+  if [[ ! -f "$results/$name.trx" ]]; then
+    echo "   (no results: the project did not build or its tests did not run)"
+    status=1
+  fi
+done
+
+for proj in "${skipped_projects[@]}"; do
+  echo "skipped: $proj — needs the Pulumi packages, and $pulumi_reason"
+done
+
+# --- 4. one summary line over every test project ---------------------------------------------------
+python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+passed = failed = skipped = 0
+for trx in sorted(glob.glob(sys.argv[1] + "/*.trx")):
+    c = ET.parse(trx).getroot().find(".//{*}Counters")
+    total, p, f = int(c.get("total", 0)), int(c.get("passed", 0)), int(c.get("failed", 0))
+    passed += p; failed += f; skipped += total - p - f
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit $status
