@@ -86,7 +86,7 @@ for proj in "${run_projects[@]}"; do
   name="$(basename "$proj" .csproj)"
   echo "== $name"
   dotnet test "$proj" -nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
-    --logger "console;verbosity=minimal" 2>&1 | grep -Ev '^\s*$|Determining projects|Restored |up-to-date|^  [A-Za-z.]+ -> ' | sed 's/^/   /'
+    --logger "console;verbosity=minimal" 2>&1 | grep -Ev '^\s*$|Determining projects|Restored |up-to-date|^  [A-Za-z.]+ -> |^Test run for|test files matched|^Results File' | sed 's/^/   /'
   if [[ ${PIPESTATUS[0]} -ne 0 ]]; then status=1; fi
   if [[ ! -f "$results/$name.trx" ]]; then
     echo "   (no results: the project did not build or its tests did not run)"
