@@ -39,8 +39,11 @@ public static class StackFiles
         return result;
     }
 
-    /// <summary>A stack file's <c>config:</c> section. Encrypted (<c>secure:</c>) values of this project are refused.</summary>
-    public static StackConfig ReadStackConfig(string text, string source, string project, string subject, List<ConfigProblem> problems)
+    /// <summary>
+    /// A stack file's <c>config:</c> section. Encrypted (<c>secure:</c>) values of this project are refused,
+    /// unless <paramref name="secretsAllowed"/> (the shared stack), where they are left out: only Pulumi decrypts them.
+    /// </summary>
+    public static StackConfig ReadStackConfig(string text, string source, string project, string subject, List<ConfigProblem> problems, bool secretsAllowed = false)
     {
         var root = Yaml.ParseDocument(text, source) as JsonObject ?? [];
         var own = new JsonObject();
@@ -52,7 +55,11 @@ public static class StackFiles
             {
                 others[key] = value?.DeepClone();
             }
-            else if (value is JsonObject o && o.ContainsKey("secure"))
+            else if (value is JsonObject o && o.ContainsKey("secure") && secretsAllowed)
+            {
+                continue;
+            }
+            else if (value is JsonObject o2 && o2.ContainsKey("secure"))
             {
                 problems.Add(new ConfigProblem(subject, shortKey, "(encrypted value)", "must not be a secret here: secrets live in the shared stack and reach rings as secret outputs"));
             }

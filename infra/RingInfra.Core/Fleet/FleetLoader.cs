@@ -88,8 +88,15 @@ public static class FleetLoader
             return null;
         }
 
+        return Define(config, moduleLock, problems);
+    }
+
+    /// <summary>A ring from its config and lock, after the rules that need both (the Octane memory floor).</summary>
+    public static RingDefinition? Define(RingConfig config, ModuleLock moduleLock, List<ConfigProblem> problems)
+    {
+        var before = problems.Count;
         CheckMemoryFloor(config, moduleLock, problems);
-        return new RingDefinition(config, moduleLock);
+        return problems.Count > before ? null : new RingDefinition(config, moduleLock);
     }
 
     private static void CheckMemoryFloor(RingConfig config, ModuleLock moduleLock, List<ConfigProblem> problems)
@@ -120,8 +127,8 @@ public static class FleetLoader
 
         return ReadSafely(problems, SharedStackFile, () =>
         {
-            var stack = StackFiles.ReadStackConfig(text, SharedStackFile, SharedFactsReader.Project, $"shared stack '{SharedStackFile}'", problems);
-            return SharedFactsReader.Bind(stack.Own, SharedStackFile);
+            var stack = StackFiles.ReadStackConfig(text, SharedStackFile, SharedFactsReader.Project, $"shared stack '{SharedStackFile}'", problems, secretsAllowed: true);
+            return SharedStackSettings.Bind(stack.Own, SharedStackFile).Facts;
         });
     }
 

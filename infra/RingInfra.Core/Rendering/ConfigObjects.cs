@@ -13,21 +13,28 @@ internal static class ConfigObjects
     public const string LockMap = "ring-module-lock";
     public const string SharedConfigMap = "ring-shared-config";
     public const string NginxConfMap = "ring-nginx-conf";
-    public const string AppSecrets = "ring-app-secrets";
-    public const string ImagePullSecret = "ring-image-pull";
-    public const string ConnectorSecret = "ring-connectors";
+    public const string ImagePullSecret = RingSecrets.ImagePull;
+    public const string AppSecrets = RingSecrets.App;
+    public const string ConnectorSecret = RingSecrets.Connectors;
 
-    public static JsonObject Namespace(RenderContext c)
+    public static JsonObject Namespace(RingConfig config)
     {
-        var labels = RingLabels.Common(c.Name);
-        foreach (var mode in new[] { "enforce", "audit", "warn" })
+        var labels = RingLabels.Common(config.Name);
+        foreach (var (k, v) in PodSecurityLabels(config.PsaVersion))
         {
-            labels[$"pod-security.kubernetes.io/{mode}"] = "restricted";
-            labels[$"pod-security.kubernetes.io/{mode}-version"] = c.Config.PsaVersion;
+            labels[k] = v;
         }
 
-        return K.Object("v1", "Namespace", c.Ns, null, labels);
+        return K.Object("v1", "Namespace", config.Namespace, null, labels);
     }
+
+    /// <summary>PSA <c>restricted</c> in all three modes, with the version pinned.</summary>
+    public static IEnumerable<KeyValuePair<string, string>> PodSecurityLabels(string version) =>
+        new[] { "enforce", "audit", "warn" }.SelectMany(mode => new KeyValuePair<string, string>[]
+        {
+            new($"pod-security.kubernetes.io/{mode}", "restricted"),
+            new($"pod-security.kubernetes.io/{mode}-version", version),
+        });
 
     /// <summary>RING_NAME, MODULE_LOCK_PATH, the ring's env vars, feature flags and connector endpoints.</summary>
     public static IEnumerable<KeyValuePair<string, string>> EnvData(RenderContext c)
@@ -69,23 +76,6 @@ internal static class ConfigObjects
 
     public static JsonObject NginxConf(RenderContext c) =>
         ConfigMap(c, NginxConfMap, [new("default.conf", NginxConfig.Render(c.Name, c.Workloads[WorkloadKind.Api].Settings.TimeoutSeconds))]);
-
-    /// <summary>The Secret specs of the ring: app secrets, image pull, and connector credentials when it has connectors.</summary>
-    public static List<SecretSpec> SecretSpecs(RenderContext c)
-    {
-        var specs = new List<SecretSpec>
-        {
-            new(AppSecrets, "Opaque", [.. c.Shared.AppSecretKeys.Select(k => new SecretKeyRef(k, SecretSource.AppSecrets, k))]),
-            new(ImagePullSecret, "kubernetes.io/dockerconfigjson", [new SecretKeyRef(".dockerconfigjson", SecretSource.ImagePull, "imagePullConfig")]),
-        };
-        if (c.HasConnectors)
-        {
-            var creds = c.Config.Connectors.Select(x => x.Credential).Distinct().Order(StringComparer.Ordinal);
-            specs.Add(new(ConnectorSecret, "Opaque", [.. creds.Select(k => new SecretKeyRef(k, SecretSource.ConnectorCredentials, k))]));
-        }
-
-        return specs;
-    }
 
     /// <summary>A Secret object with its keys and empty values: renders and previews never carry secret values.</summary>
     public static JsonObject KeyOnlySecret(RenderContext c, SecretSpec spec)

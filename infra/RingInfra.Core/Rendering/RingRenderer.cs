@@ -21,11 +21,11 @@ public static class RingRenderer
     public static RenderedRing Render(RingDefinition ring, SharedFacts shared)
     {
         var c = new RenderContext(ring, shared);
-        var secrets = ConfigObjects.SecretSpecs(c);
+        var secrets = RingSecrets.Specs(ring.Config, shared.AppSecretKeys);
         var objects = new List<JsonObject>();
         if (!ring.Config.InSharedNamespace)
         {
-            objects.Add(ConfigObjects.Namespace(c));
+            objects.Add(ConfigObjects.Namespace(ring.Config));
         }
 
         objects.Add(ConfigObjects.ConfigMap(c, ConfigObjects.EnvMap, ConfigObjects.EnvData(c)));
@@ -66,6 +66,14 @@ public static class RingRenderer
             Workloads = c.Workloads,
         };
     }
+
+    /// <summary>The ring's Namespace object, or null for a ring in the shared namespace (the shared stack owns that one).</summary>
+    public static KubeObject? RenderNamespace(RingConfig config) => config.InSharedNamespace
+        ? null
+        : new KubeObject(ConfigObjects.Namespace(config));
+
+    /// <summary>The hosts the ring's Ingress serves (see <c>NetworkObjects.Hostnames</c>).</summary>
+    public static IReadOnlyList<string> Hostnames(RingConfig config) => NetworkObjects.Hostnames(config);
 
     /// <summary>Renders every ring of the fleet, in promotion order.</summary>
     public static IReadOnlyList<RenderedRing> RenderAll(RingFleet fleet) =>

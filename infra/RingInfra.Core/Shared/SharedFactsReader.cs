@@ -14,15 +14,38 @@ public static class SharedFactsReader
 {
     public const string Project = "ring-infra-shared";
 
-    private static readonly string[] Keys = ["appSecretKeys", "config", "connectorCredentials", "domain", "namespace", "postgres", "secretsRevision", "services", "tenants"];
-    private static readonly string[] ServiceKeys = ["namespace", "podLabels", "port"];
+    /// <summary>Keys of the shared stack's config that hold the facts rings read (the rest is the shared stack's own business).</summary>
+    public static readonly IReadOnlyList<string> FactKeys = ["appSecretKeys", "config", "connectorCredentials", "namespace", "secretsRevision", "services"];
+
+    private static readonly string[] ServiceKeys = ["host", "namespace", "podLabels", "port"];
+
+    /// <summary>
+    /// The facts from the shared stack's outputs, as a ring stack reads them through its StackReference
+    /// (untyped values: dictionaries, lists, strings, numbers). Same shape, same validation as the config.
+    /// </summary>
+    public static SharedFacts FromStackOutputs(IReadOnlyDictionary<string, object?> outputs, string stack)
+    {
+        var tree = new JsonObject();
+        foreach (var key in FactKeys)
+        {
+            tree[key] = ObjectTree.ToJson(outputs.GetValueOrDefault(key == "services" ? SharedStackExports.ServiceCatalog : key == "connectorCredentials" ? SharedStackExports.CredentialBindings : key));
+        }
+
+        // Bindings are exported flat (credential -> ring); the config nests them (credential -> {boundTo}).
+        if (tree["connectorCredentials"] is JsonObject flat)
+        {
+            tree["connectorCredentials"] = new JsonObject(flat.Select(p => new KeyValuePair<string, JsonNode?>(p.Key, new JsonObject { ["boundTo"] = p.Value?.DeepClone() })));
+        }
+
+        return Bind(tree, stack);
+    }
 
     /// <summary>Binds the shared config tree (short keys); throws <see cref="RingConfigException"/> with every problem.</summary>
     public static SharedFacts Bind(JsonObject config, string source)
     {
         var problems = new List<ConfigProblem>();
         var r = new ValueReader($"shared stack '{source}'", problems);
-        r.OnlyKeys(config, "", Keys);
+        r.OnlyKeys(config, "", [.. FactKeys, .. SharedStackSettings.OwnKeys]);
         var ns = r.RequiredString(config["namespace"], "namespace", Names.IsDnsLabel, Names.DnsLabelRule);
         var services = new List<SharedService>();
         foreach (var (name, value) in r.Map(config["services"], "services") ?? [])

@@ -1,0 +1,4 @@
+using Pulumi;
+using RingInfra.RingProgram;
+
+return await Deployment.RunAsync<RingStack>().ConfigureAwait(false);

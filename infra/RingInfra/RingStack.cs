@@ -1,0 +1,94 @@
+using System.Collections.Immutable;
+using Pulumi;
+using RingInfra.Core.Config;
+using RingInfra.Core.Fleet;
+using RingInfra.Core.Kube;
+using RingInfra.Core.Policies;
+using RingInfra.Core.Rendering;
+using RingInfra.Core.Shared;
+using K8s = Pulumi.Kubernetes;
+
+namespace RingInfra.RingProgram;
+
+/// <summary>
+/// One ring (the stack name is the ring name): config and lock through Core, the shared stack through
+/// a StackReference, then the Namespace, the Secrets and every other rendered object. With no
+/// <c>kubernetes:context</c> the provider writes YAML to <c>out/&lt;ring&gt;/</c> instead of applying.
+/// </summary>
+public sealed class RingStack : Stack
+{
+    public RingStack()
+    {
+        var ring = Load();
+        var config = ring.Config;
+        var target = KubernetesTarget.Decide(new Pulumi.Config("kubernetes").Get("context"), config.Name);
+        var shared = new SharedStackOutputs("shared-stack", config.SharedStack);
+        var provider = KubeMeta.Provider(target);
+        var providers = new ComponentResourceOptions { Providers = { provider } };
+
+        var dependencies = new List<Resource>();
+        if (RingRenderer.RenderNamespace(config) is { } nsObject)
+        {
+            dependencies.Add(new K8s.Core.V1.Namespace("namespace", new K8s.Types.Inputs.Core.V1.NamespaceArgs { Metadata = KubeMeta.From(nsObject) },
+                new CustomResourceOptions { Provider = provider }));
+        }
+
+        var rendered = shared.Facts.Apply(facts => Checked(RingRenderer.Render(ring, facts), facts));
+        var secrets = new RingSecretsComponent("secrets", new RingSecretsArgs
+        {
+            Ring = config,
+            Facts = shared.Facts,
+            Shared = shared,
+            WithValues = !target.RendersToDirectory,
+        }, ComponentResourceOptions.Merge(providers, new ComponentResourceOptions { DependsOn = dependencies.ToArray() }));
+        _ = new RingManifestsComponent("manifests",
+            rendered.Apply(r => Yaml.WriteAll(r.NonSecretObjects.Where(o => o.Kind != "Namespace").Select(o => (System.Text.Json.Nodes.JsonNode?)o.Body))),
+            ComponentResourceOptions.Merge(providers, new ComponentResourceOptions { DependsOn = { secrets } }));
+
+        Ring = Output.Create(config.Name);
+        Namespace = Output.Create(config.Namespace);
+        Hostnames = Output.Create(RingRenderer.Hostnames(config).ToImmutableArray());
+        LockHash = Output.Create(ring.Lock.Hash);
+        Tenants = Output.Create(config.Tenants.ToImmutableArray());
+        SecretsRevision = shared.Facts.Apply(f => f.SecretsRevision);
+    }
+
+    [Output("ring")]
+    public Output<string> Ring { get; private set; }
+
+    [Output("namespace")]
+    public Output<string> Namespace { get; private set; }
+
+    [Output("hostnames")]
+    public Output<ImmutableArray<string>> Hostnames { get; private set; }
+
+    [Output("lockHash")]
+    public Output<string> LockHash { get; private set; }
+
+    [Output("tenants")]
+    public Output<ImmutableArray<string>> Tenants { get; private set; }
+
+    [Output("secretsRevision")]
+    public Output<string> SecretsRevision { get; private set; }
+
+    private static RingDefinition Load()
+    {
+        var stack = Deployment.Instance.StackName;
+        var config = new Pulumi.Config(ConfigKeys.Project);
+        try
+        {
+            return StackInputs.LoadRing(stack, Deployment.Instance.RootDirectory, config.Get);
+        }
+        catch (RingConfigException e)
+        {
+            throw KubeMeta.Invalid($"invalid configuration for ring '{stack}'", e.Problems.Count > 0 ? e.Problems.Select(p => p.Message) : [e.Message]);
+        }
+    }
+
+    /// <summary>The policies run before anything is applied; a violation stops the update.</summary>
+    private static RenderedRing Checked(RenderedRing rendered, SharedFacts facts)
+    {
+        var violations = PolicySuite.Check([rendered], facts);
+        return violations.Count == 0 ? rendered : throw KubeMeta.Invalid($"ring '{rendered.Ring}' violates policy", violations.Select(v => v.Message));
+    }
+}

@@ -1,0 +1,4 @@
+using Pulumi;
+using RingInfra.SharedProgram;
+
+return await Deployment.RunAsync<SharedStack>().ConfigureAwait(false);
