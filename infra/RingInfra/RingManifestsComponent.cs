@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using Pulumi;
+using RingInfra.Core.Kube;
+using RingInfra.Core.Rendering;
 using Pulumi.Kubernetes.Types.Inputs.Yaml.V2;
 using Pulumi.Kubernetes.Yaml.V2;
 
@@ -11,15 +13,20 @@ namespace RingInfra.RingProgram;
 /// </summary>
 public sealed class RingManifestsComponent : ComponentResource
 {
-    public RingManifestsComponent(string name, Output<string> yaml, ComponentResourceOptions? options = null)
+    public RingManifestsComponent(string name, Output<RenderedRing> rendered, ComponentResourceOptions? options = null)
         : base("ringinfra:ring:Manifests", name, options)
     {
-        ArgumentNullException.ThrowIfNull(yaml);
-        var group = new ConfigGroup($"{name}-objects", new ConfigGroupArgs { Yaml = yaml }, new ComponentResourceOptions { Parent = this });
-        Resources = group.Resources;
+        ArgumentNullException.ThrowIfNull(rendered);
+        var objects = rendered.Apply(r => r.NonSecretObjects.Where(o => o.Kind != "Namespace").ToImmutableArray());
+        _ = new ConfigGroup($"{name}-objects", new ConfigGroupArgs
+        {
+            Yaml = objects.Apply(list => Yaml.WriteAll(list.Select(o => (System.Text.Json.Nodes.JsonNode?)o.Body))),
+        }, new ComponentResourceOptions { Parent = this });
+        ObjectIds = objects.Apply(list => list.Select(o => o.Id).ToImmutableArray());
         RegisterOutputs();
     }
 
-    [Output("resources")]
-    public Output<ImmutableArray<object>> Resources { get; private set; }
+    /// <summary><c>Kind namespace/name</c> of every object in the group.</summary>
+    [Output("objectIds")]
+    public Output<ImmutableArray<string>> ObjectIds { get; private set; }
 }

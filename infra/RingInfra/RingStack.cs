@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using Pulumi;
 using RingInfra.Core.Config;
 using RingInfra.Core.Fleet;
-using RingInfra.Core.Kube;
 using RingInfra.Core.Policies;
 using RingInfra.Core.Rendering;
 using RingInfra.Core.Shared;
@@ -41,8 +40,7 @@ public sealed class RingStack : Stack
             Shared = shared,
             WithValues = !target.RendersToDirectory,
         }, ComponentResourceOptions.Merge(providers, new ComponentResourceOptions { DependsOn = dependencies.ToArray() }));
-        _ = new RingManifestsComponent("manifests",
-            rendered.Apply(r => Yaml.WriteAll(r.NonSecretObjects.Where(o => o.Kind != "Namespace").Select(o => (System.Text.Json.Nodes.JsonNode?)o.Body))),
+        _ = new RingManifestsComponent("manifests", rendered,
             ComponentResourceOptions.Merge(providers, new ComponentResourceOptions { DependsOn = { secrets } }));
 
         Ring = Output.Create(config.Name);

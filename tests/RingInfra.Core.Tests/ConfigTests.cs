@@ -84,11 +84,14 @@ public sealed class ConfigTests
     [InlineData("APP_KEY")]
     [InlineData("REGISTRY_TOKEN")]
     [InlineData("STRIPE_SECRET")]
+    [InlineData("stripeSecret")]
+    [InlineData("passportPrivateKey")]
     public void SecretLookingNames_AreRecognised(string name) => Names.LooksSecret(name).ShouldBeTrue();
 
     [Theory]
     [InlineData("LOG_LEVEL")]
     [InlineData("KEYBOARD_LAYOUT")]
     [InlineData("DB_HOST")]
+    [InlineData("keyboardLayout")]
     public void OrdinaryNames_AreNotSecret(string name) => Names.LooksSecret(name).ShouldBeFalse();
 }

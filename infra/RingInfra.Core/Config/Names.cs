@@ -21,7 +21,10 @@ public static partial class Names
     /// Names that hold secrets by convention (…PASSWORD, …SECRET, …TOKEN, …_KEY, CREDENTIAL…): such values
     /// come from the shared stack's secrets, never from a ConfigMap or a literal.
     /// </summary>
-    public static bool LooksSecret(string name) => SecretName().IsMatch(name);
+    public static bool LooksSecret(string name) => SecretName().IsMatch(CamelBoundary().Replace(name, "$1_$2"));
+
+    [GeneratedRegex("([a-z0-9])([A-Z])")]
+    private static partial Regex CamelBoundary();
 
     [GeneratedRegex("^[a-z]([a-z0-9-]*[a-z0-9])?$")]
     private static partial Regex DnsLabel();

@@ -135,7 +135,15 @@ internal sealed class ValueReader
         {
             if (!allowed.Contains(k, StringComparer.Ordinal))
             {
-                Problem(prefix + k, v, $"is not a known key; allowed: {string.Join(", ", allowed)}");
+                var rule = $"is not a known key; allowed: {string.Join(", ", allowed)}";
+                if (Names.LooksSecret(k))
+                {
+                    Problem(prefix + k, "(value hidden)", rule);
+                }
+                else
+                {
+                    Problem(prefix + k, v, rule);
+                }
             }
         }
     }

@@ -45,7 +45,7 @@ public static class SharedFactsReader
     {
         var problems = new List<ConfigProblem>();
         var r = new ValueReader($"shared stack '{source}'", problems);
-        r.OnlyKeys(config, "", [.. FactKeys, .. SharedStackSettings.OwnKeys]);
+        r.OnlyKeys(config, "", [.. FactKeys.Concat(SharedStackSettings.OwnKeys).Concat(SharedSecretCatalog.SecretConfigKeys).Order(StringComparer.Ordinal)]);
         var ns = r.RequiredString(config["namespace"], "namespace", Names.IsDnsLabel, Names.DnsLabelRule);
         var services = new List<SharedService>();
         foreach (var (name, value) in r.Map(config["services"], "services") ?? [])
