@@ -20,7 +20,7 @@ public sealed class RingStack : Stack
     {
         var ring = Load();
         var config = ring.Config;
-        var target = KubernetesTarget.Decide(new Pulumi.Config("kubernetes").Get("context"), config.Name);
+        var target = KubernetesTarget.Decide(new Pulumi.Config("kubernetes").Get("context"), config.Name, Deployment.Instance.RootDirectory);
         var shared = new SharedStackOutputs("shared-stack", config.SharedStack);
         var provider = KubeMeta.Provider(target);
         var providers = new ComponentResourceOptions { Providers = { provider } };

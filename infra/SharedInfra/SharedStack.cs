@@ -23,7 +23,9 @@ public sealed class SharedStack : Stack
         var config = new Pulumi.Config(SharedFactsReader.Project);
         var settings = Load(stack, config);
         var facts = settings.Facts;
-        var provider = KubeMeta.Provider(KubernetesTarget.Decide(new Pulumi.Config("kubernetes").Get("context"), stack));
+        // The project lives in stacks/shared; renders go to the repository's out/ like the rings'.
+        var repositoryRoot = Path.GetFullPath(Path.Combine(Deployment.Instance.RootDirectory, "..", ".."));
+        var provider = KubeMeta.Provider(KubernetesTarget.Decide(new Pulumi.Config("kubernetes").Get("context"), stack, repositoryRoot));
         var ns = new K8s.Core.V1.Namespace("namespace", new K8s.Types.Inputs.Core.V1.NamespaceArgs
         {
             Metadata = KubeMeta.From(SharedRenderer.Namespace(facts, settings.PsaVersion)),

@@ -62,13 +62,13 @@ public sealed class StackInputsTests
     }
 
     [Theory]
-    [InlineData(null, null, "out/canary")]
-    [InlineData("", null, "out/canary")]
-    [InlineData("  ", null, "out/canary")]
+    [InlineData(null, null, "/repo/out/canary")]
+    [InlineData("", null, "/repo/out/canary")]
+    [InlineData("  ", null, "/repo/out/canary")]
     [InlineData("prod-cluster", "prod-cluster", null)]
     public void KubernetesTarget_RendersToDirectoryExactlyWhenNoContextIsSet(string? context, string? expectedContext, string? expectedDir)
     {
-        var target = KubernetesTarget.Decide(context, "canary");
+        var target = KubernetesTarget.Decide(context, "canary", "/repo");
         target.Context.ShouldBe(expectedContext);
         target.RenderDirectory.ShouldBe(expectedDir);
         target.RendersToDirectory.ShouldBe(expectedDir is not null);

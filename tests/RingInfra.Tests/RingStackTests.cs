@@ -118,7 +118,7 @@ public sealed class RingStackTests
     {
         var run = await StackRun.RingAsync("canary", PulumiConfig.ForRing("canary"));
         var provider = run.Mocks.OfType("pulumi:providers:kubernetes").ShouldHaveSingleItem();
-        provider.Inputs["renderYamlToDirectory"].ShouldBe("out/canary");
+        provider.Inputs["renderYamlToDirectory"].ShouldBe(Path.Combine(Repo.Root, "out", "canary"));
         provider.Inputs.ContainsKey("context").ShouldBeFalse();
         foreach (var secret in run.Resources.OfType<K8sCore.Secret>())
         {

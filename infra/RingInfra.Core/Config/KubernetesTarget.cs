@@ -10,7 +10,12 @@ public sealed record KubernetesTarget(string? Context, string? RenderDirectory)
 {
     public bool RendersToDirectory => RenderDirectory is not null;
 
-    /// <summary>A context wins; an absent or blank one means render to <c>out/&lt;stack&gt;</c>.</summary>
-    public static KubernetesTarget Decide(string? context, string stack) =>
-        string.IsNullOrWhiteSpace(context) ? new KubernetesTarget(null, $"out/{stack}") : new KubernetesTarget(context.Trim(), null);
+    /// <summary>
+    /// A context wins; an absent or blank one means render to <c>out/&lt;stack&gt;</c> under <paramref name="repositoryRoot"/>
+    /// (absolute, so it does not depend on the working directory the engine gives the provider).
+    /// </summary>
+    public static KubernetesTarget Decide(string? context, string stack, string repositoryRoot) =>
+        string.IsNullOrWhiteSpace(context)
+            ? new KubernetesTarget(null, Path.Combine(repositoryRoot, "out", stack))
+            : new KubernetesTarget(context.Trim(), null);
 }
