@@ -1,0 +1,23 @@
+namespace RingCtl.Registry;
+
+/// <summary>Held leases on one or more rings; disposing releases them (also after a failure).</summary>
+public sealed class Lease : IAsyncDisposable
+{
+    private readonly RingLeases _leases;
+    private readonly string[] _rings;
+    private readonly string _owner;
+
+    internal Lease(RingLeases leases, string[] rings, string owner)
+    {
+        _leases = leases;
+        _rings = rings;
+        _owner = owner;
+    }
+
+    public IReadOnlyList<string> Rings => _rings;
+
+    /// <summary>Links the leases to the operation that holds them (reconcile reads it).</summary>
+    public Task AttachAsync(long operationId, CancellationToken ct) => _leases.AttachAsync(_rings, _owner, operationId, ct);
+
+    public async ValueTask DisposeAsync() => await _leases.ReleaseAsync(_rings, _owner).ConfigureAwait(false);
+}

@@ -1,0 +1,24 @@
+using Dapper;
+using Npgsql;
+
+namespace RingCtl.Registry;
+
+/// <summary>The registry's data source: one <see cref="NpgsqlDataSource"/> for the process, snake_case columns mapped to properties.</summary>
+public sealed class RegistryDatabase : IAsyncDisposable
+{
+    static RegistryDatabase()
+    {
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+    }
+
+    public RegistryDatabase(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        builder.ConnectionStringBuilder.ApplicationName ??= "ringctl";
+        DataSource = builder.Build();
+    }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+}

@@ -1,0 +1,185 @@
+using Dapper;
+using Npgsql;
+using RingInfra.Core.Fleet;
+
+namespace RingCtl.Registry;
+
+/// <summary>
+/// Rings and tenant assignment (doc 000's <c>module_rings</c> and <c>tenants.module_ring_id</c>): the source
+/// of truth. A tenant move is a compare-and-set and its log row, in one transaction.
+/// </summary>
+public sealed class RingRegistry
+{
+    private const string RingColumns = """
+        r.id, r.name, r.display_name, r.description, r.manifest_path, r.k8s_namespace, r.k8s_service, r.hostname_segment,
+        r.promotion_order, r.is_active, r.is_default, r.held, r.held_reason,
+        (select count(*)::int from tenants t where t.module_ring_id = r.id) as tenant_count
+        """;
+
+    private readonly NpgsqlDataSource _db;
+
+    public RingRegistry(RegistryDatabase database)
+    {
+        _db = database.DataSource;
+    }
+
+    public async Task<IReadOnlyList<RingRecord>> ListRingsAsync(CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return [.. await c.QueryAsync<RingRecord>(new CommandDefinition($"select {RingColumns} from module_rings r order by r.promotion_order", cancellationToken: ct)).ConfigureAwait(false)];
+    }
+
+    public async Task<RingRecord?> FindRingAsync(string name, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return await c.QuerySingleOrDefaultAsync<RingRecord>(new CommandDefinition($"select {RingColumns} from module_rings r where r.name = @name", new { name }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    /// <summary>Tenant → ring name, sorted by tenant.</summary>
+    public async Task<IReadOnlyList<(string Tenant, string Ring)>> TenantsAsync(string? ring, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return [.. await c.QueryAsync<(string, string)>(new CommandDefinition(
+            "select t.name, r.name from tenants t join module_rings r on r.id = t.module_ring_id where @ring::text is null or r.name = @ring order by t.name",
+            new { ring }, cancellationToken: ct)).ConfigureAwait(false)];
+    }
+
+    public async Task<string?> RingOfTenantAsync(string tenant, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return await c.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+            "select r.name from tenants t join module_rings r on r.id = t.module_ring_id where t.name = @tenant", new { tenant }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Compare-and-set: moves <paramref name="tenant"/> from <paramref name="from"/> to <paramref name="to"/> only if it is
+    /// still in <paramref name="from"/>, and writes the intent row in the same transaction. Returns the
+    /// operation id, or null when the tenant is no longer where the caller saw it.
+    /// </summary>
+    public async Task<long?> MoveTenantAsync(string tenant, string from, string to, OperationIntent intent, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var moved = await c.ExecuteAsync(new CommandDefinition("""
+            update tenants set module_ring_id = (select id from module_rings where name = @to), updated_at = now()
+            where name = @tenant and module_ring_id = (select id from module_rings where name = @from)
+            """, new { tenant, from, to }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        if (moved != 1)
+        {
+            await tx.RollbackAsync(ct).ConfigureAwait(false);
+            return null;
+        }
+
+        var id = await OperationLog.InsertAsync(c, tx, intent, ct).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return id;
+    }
+
+    /// <summary>Puts a tenant back after a failed move (compare-and-set again) and closes the operation, in one transaction.</summary>
+    public async Task<bool> RevertMoveAsync(string tenant, string from, string to, long operationId, string error, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var reverted = await c.ExecuteAsync(new CommandDefinition("""
+            update tenants set module_ring_id = (select id from module_rings where name = @from), updated_at = now()
+            where name = @tenant and module_ring_id = (select id from module_rings where name = @to)
+            """, new { tenant, from, to }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        await OperationLog.CloseAsync(c, tx, operationId, "failed", error, ct).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return reverted == 1;
+    }
+
+    public async Task InsertRingAsync(RingRecord ring, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await c.ExecuteAsync(new CommandDefinition("""
+            insert into module_rings (name, display_name, description, manifest_path, k8s_namespace, k8s_service, hostname_segment, promotion_order, is_active, is_default)
+            values (@Name, @DisplayName, @Description, @ManifestPath, @K8sNamespace, @K8sService, @HostnameSegment, @PromotionOrder, @IsActive, @IsDefault)
+            """, ring, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    /// <summary>Removes a ring that never served (a failed ring add); refused by the database if it has tenants.</summary>
+    public async Task DeleteRingAsync(string name, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await c.ExecuteAsync(new CommandDefinition("delete from module_rings where name = @name", new { name }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    public async Task SetActiveAsync(string name, bool active, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await c.ExecuteAsync(new CommandDefinition("update module_rings set is_active = @active, updated_at = now() where name = @name", new { name, active }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    public async Task SetHeldAsync(string name, string? reason, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await c.ExecuteAsync(new CommandDefinition("update module_rings set held = @held, held_reason = @reason, updated_at = now() where name = @name",
+            new { name, held = reason is not null, reason }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    /// <summary>When the module's current version landed in the ring (null when never recorded).</summary>
+    public async Task<(string Version, DateTimeOffset LandedAt)?> LandingAsync(string ring, string module, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var row = await c.QuerySingleOrDefaultAsync<(string, DateTime)?>(new CommandDefinition(
+            "select version, landed_at from module_landings where ring = @ring and module = @module", new { ring, module }, cancellationToken: ct)).ConfigureAwait(false);
+        return row is { } r ? (r.Item1, new DateTimeOffset(DateTime.SpecifyKind(r.Item2, DateTimeKind.Utc))) : null;
+    }
+
+    public async Task RecordLandingAsync(string ring, string module, string version, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await c.ExecuteAsync(new CommandDefinition("""
+            insert into module_landings (ring, module, version) values (@ring, @module, @version)
+            on conflict (ring, module) do update set version = excluded.version, landed_at = now()
+            """, new { ring, module, version }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    /// <summary>Database time (leases, bake times and the log all use it, never the client's clock).</summary>
+    public async Task<DateTimeOffset> NowAsync(CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var now = await c.ExecuteScalarAsync<DateTime>(new CommandDefinition("select now()", cancellationToken: ct)).ConfigureAwait(false);
+        return new DateTimeOffset(DateTime.SpecifyKind(now, DateTimeKind.Utc));
+    }
+
+    /// <summary>
+    /// Fills an empty registry from the repository: every ring of the stack files, its tenants, and a
+    /// landing for every locked module (now: seeding starts their bake time). Returns false when the
+    /// registry already had rings (nothing is changed then).
+    /// </summary>
+    public async Task<bool> SeedAsync(RingFleet fleet, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await c.ExecuteAsync(new CommandDefinition("lock table module_rings in exclusive mode", transaction: tx, cancellationToken: ct)).ConfigureAwait(false);
+        if (await c.ExecuteScalarAsync<long>(new CommandDefinition("select count(*) from module_rings", transaction: tx, cancellationToken: ct)).ConfigureAwait(false) > 0)
+        {
+            return false;
+        }
+
+        foreach (var ring in fleet.Rings)
+        {
+            var cfg = ring.Config;
+            await c.ExecuteAsync(new CommandDefinition("""
+                insert into module_rings (name, display_name, description, manifest_path, k8s_namespace, k8s_service, hostname_segment, promotion_order, is_active, is_default)
+                values (@Name, @DisplayName, @Description, @LockPath, @Namespace, @Service, @HostnameSegment, @PromotionOrder, @Active, @IsDefault)
+                """, new { cfg.Name, cfg.DisplayName, cfg.Description, cfg.LockPath, cfg.Namespace, Service = $"nginx.{cfg.Namespace}.svc.cluster.local", cfg.HostnameSegment, cfg.PromotionOrder, cfg.Active, cfg.IsDefault }, tx, cancellationToken: ct)).ConfigureAwait(false);
+            foreach (var tenant in cfg.Tenants)
+            {
+                await c.ExecuteAsync(new CommandDefinition("insert into tenants (name, module_ring_id) select @tenant, id from module_rings where name = @ring",
+                    new { tenant, ring = cfg.Name }, tx, cancellationToken: ct)).ConfigureAwait(false);
+            }
+
+            foreach (var m in ring.Lock.Modules)
+            {
+                await c.ExecuteAsync(new CommandDefinition("insert into module_landings (ring, module, version) values (@ring, @module, @version)",
+                    new { ring = cfg.Name, module = m.Alias, version = m.Version.ToString() }, tx, cancellationToken: ct)).ConfigureAwait(false);
+            }
+        }
+
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return true;
+    }
+}
