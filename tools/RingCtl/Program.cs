@@ -7,5 +7,8 @@ Console.CancelKeyPress += (_, e) =>
     cancel.Cancel();
 };
 
-var context = new CliContext(Console.Out, Console.Error, Environment.CurrentDirectory, ansi: !Console.IsOutputRedirected);
+var context = new CliContext(Console.Out, Console.Error, Environment.CurrentDirectory, ansi: !Console.IsOutputRedirected)
+{
+    Input = Console.IsInputRedirected || Environment.GetEnvironmentVariable("CI") == "true" ? null : Console.In,
+};
 return await RingCtlApp.RunAsync(args, context, cancel.Token).ConfigureAwait(false);

@@ -1,3 +1,5 @@
+using RingCtl.Registry;
+using RingCtl.Stacks;
 using Spectre.Console;
 
 namespace RingCtl.Cli;
@@ -30,4 +32,18 @@ public sealed class CliContext
     public IAnsiConsole Console { get; }
 
     public string WorkingDirectory { get; }
+
+    /// <summary>The registry to use (<c>RINGCTL_DATABASE_URL</c>); null means ringctl's private PostgreSQL under <c>.ringctl/</c>.</summary>
+    public string? DatabaseUrl { get; init; } = Environment.GetEnvironmentVariable(Registry.DatabaseUrl.Variable) is { Length: > 0 } url ? url : null;
+
+    /// <summary>Makes the stack runner for a repository root (the Automation API one, or one saying why there is none).</summary>
+    public Func<string, IStackRunner> StackRunnerFactory { get; init; } = StackRunners.Create;
+
+    /// <summary>Where confirmation answers come from; null (and CI) means no interactive terminal.</summary>
+    public TextReader? Input { get; init; }
+
+    /// <summary>Who acts: <c>--actor</c>, else RINGCTL_ACTOR, else user@host.</summary>
+    public string DefaultActor { get; init; } = Environment.GetEnvironmentVariable("RINGCTL_ACTOR") is { Length: > 0 } a ? a : $"{Environment.UserName}@{Environment.MachineName}";
+
+    public HttpClient Http { get; init; } = new() { Timeout = TimeSpan.FromSeconds(15) };
 }

@@ -12,12 +12,24 @@ public static class RingCtlApp
     public static RootCommand Build(CliContext context)
     {
         var globals = new GlobalOptions();
-        var root = new RootCommand("ringctl — deployment rings for the AutoCom SaaS: render, lint and plan rings (more: see README)");
+        var root = new RootCommand("ringctl — deployment rings for the AutoCom SaaS: render, lint and plan rings; move tenants, promote modules and roll rings out as Pulumi stack updates over a PostgreSQL registry");
         root.Options.Add(globals.Json);
         root.Options.Add(globals.Root);
         root.Subcommands.Add(RenderCommand.Build(context, globals));
         root.Subcommands.Add(LintCommand.Build(context, globals));
         root.Subcommands.Add(PlanCommand.Build(context, globals));
+        root.Options.Add(globals.Actor);
+        root.Options.Add(globals.Wait);
+        root.Subcommands.Add(RingCommands.Build(context, globals));
+        root.Subcommands.Add(TenantCommands.Build(context, globals));
+        root.Subcommands.Add(PromoteCommands.Promote(context, globals));
+        root.Subcommands.Add(PromoteCommands.Rollback(context, globals));
+        root.Subcommands.Add(OperationCommands.Verify(context, globals));
+        root.Subcommands.Add(OperationCommands.Reconcile(context, globals));
+        root.Subcommands.Add(OperationCommands.Secrets(context, globals));
+        root.Subcommands.Add(OperationCommands.History(context, globals));
+        root.Subcommands.Add(OperationCommands.Up(context, globals));
+        root.Subcommands.Add(OperationCommands.Db(context, globals));
         return root;
     }
 
@@ -44,6 +56,16 @@ public static class RingCtlApp
         {
             await context.Err.WriteLineAsync($"ringctl: {e.Message}".AsMemory(), cancellationToken).ConfigureAwait(false);
             return e.ExitCode;
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            await context.Err.WriteLineAsync($"ringctl: registry: {e.Message}".AsMemory(), CancellationToken.None).ConfigureAwait(false);
+            return ExitCodes.Infrastructure;
+        }
+        catch (Stacks.StackRunnerUnavailableException e)
+        {
+            await context.Err.WriteLineAsync($"ringctl: {e.Message}".AsMemory(), CancellationToken.None).ConfigureAwait(false);
+            return ExitCodes.Infrastructure;
         }
         catch (OperationCanceledException)
         {

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using Npgsql;
+using RingCtl.Operations;
+using RingCtl.Registry;
+
+namespace RingCtl.Cli;
+
+/// <summary>
+/// A command's registry and operation context. With no <c>RINGCTL_DATABASE_URL</c>, ringctl starts (once)
+/// and reuses a private PostgreSQL under <c>.ringctl/postgres</c>, migrates it and seeds it from the stack
+/// files. A configured registry must have been migrated with <c>ringctl db migrate</c>.
+/// </summary>
+public sealed class RegistrySession : IAsyncDisposable
+{
+    private RegistrySession(RegistryDatabase database, OperationContext operations, string root)
+    {
+        Database = database;
+        Operations = operations;
+        Root = root;
+    }
+
+    public RegistryDatabase Database { get; }
+
+    public OperationContext Operations { get; }
+
+    public string Root { get; }
+
+    public static async Task<RegistrySession> OpenAsync(ParseResult parse, GlobalOptions globals, CliContext context, CancellationToken ct, bool migrate = false)
+    {
+        var root = RepositoryRoot.Find(parse.GetValue(globals.Root), context.WorkingDirectory);
+        var privateRegistry = context.DatabaseUrl is null;
+        var connection = privateRegistry
+            ? await new LocalPostgres(Path.Combine(root, ".ringctl", "postgres")).EnsureStartedAsync("ringinfra", ct).ConfigureAwait(false)
+            : DatabaseUrl.Parse(context.DatabaseUrl!).ConnectionString;
+        var database = new RegistryDatabase(connection);
+        try
+        {
+            var stacks = context.StackRunnerFactory(root);
+            var ops = new OperationContext
+            {
+                Registry = new RingRegistry(database),
+                Log = new OperationLog(database),
+                Leases = new RingLeases(database),
+                Stacks = stacks,
+                Root = root,
+                Actor = parse.GetValue(globals.Actor) ?? context.DefaultActor,
+                Progress = new Progress<string>(line => context.Err.WriteLine("  " + line)),
+                Wait = parse.GetValue(globals.Wait) ? TimeSpan.FromMinutes(10) : TimeSpan.Zero,
+            };
+            var session = new RegistrySession(database, ops, root);
+            if (privateRegistry || migrate)
+            {
+                await RegistryMigrator.MigrateAsync(database.DataSource, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await EnsureMigratedAsync(database, ct).ConfigureAwait(false);
+            }
+
+            if (privateRegistry)
+            {
+                await ops.Registry.SeedAsync(ops.LoadFleet(), ct).ConfigureAwait(false);
+            }
+
+            return session;
+        }
+        catch (NpgsqlException e)
+        {
+            await database.DisposeAsync().ConfigureAwait(false);
+            throw new CommandException(ExitCodes.Infrastructure, $"registry ({(privateRegistry ? "private, .ringctl/postgres" : DatabaseUrl.Redact(context.DatabaseUrl!))}): {e.Message}");
+        }
+        catch
+        {
+            await database.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task EnsureMigratedAsync(RegistryDatabase database, CancellationToken ct)
+    {
+        await using var c = await database.DataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var cmd = new NpgsqlCommand("select coalesce(max(version), 0) from schema_migrations", c);
+        int version;
+        try
+        {
+            version = Convert.ToInt32(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            version = 0;
+        }
+
+        var latest = RegistryMigrator.All().Max(m => m.Version);
+        if (version < latest)
+        {
+            throw new CommandException(ExitCodes.Usage, $"registry schema is at version {version}, ringctl needs {latest}: run `ringctl db migrate`");
+        }
+    }
+
+    public ValueTask DisposeAsync() => Database.DisposeAsync();
+}

@@ -1,0 +1,163 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using RingCtl.Cli;
+using RingCtl.Operations;
+using RingCtl.Registry;
+using Spectre.Console;
+
+namespace RingCtl.Commands;
+
+/// <summary><c>verify</c>, <c>reconcile</c>, <c>secrets sync</c>, <c>history</c>, <c>up</c> and <c>db migrate</c>.</summary>
+public static class OperationCommands
+{
+    public static Command Verify(CliContext context, GlobalOptions globals)
+    {
+        var ring = new Argument<string>("ring") { Description = "The ring" };
+        var url = new Option<string?>("--url") { Description = "Base URL of the ring (default: http://nginx.<namespace>.svc.cluster.local)" };
+        var command = new Command("verify", "Check the ring's /api/health reports its own name and lock path; clears a hold") { ring, url };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
+            var name = parse.GetValue(ring)!;
+            var record = await session.Operations.Registry.FindRingAsync(name, ct).ConfigureAwait(false)
+                ?? throw new CommandException(ExitCodes.Usage, $"ring: '{name}' is not a ring of the registry");
+            var report = await RingHealth.CheckAsync(context.Http, parse.GetValue(url) ?? $"http://{record.K8sService}", name, $"modules/manifests/{name}.lock.json", ct).ConfigureAwait(false);
+            if (record.Held)
+            {
+                await session.Operations.Registry.SetHeldAsync(name, null, ct).ConfigureAwait(false);
+            }
+
+            TenantCommands.Report(context, parse.GetValue(globals.Json), new JsonObject { ["ring"] = name, ["url"] = report.Url, ["status"] = report.Status, ["lockPath"] = report.LockPath, ["released"] = record.Held },
+                $"{name}: {report.Url} ok, ring {report.Ring}, lock {report.LockPath}{(record.Held ? "; hold released" : "")}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    public static Command Reconcile(CliContext context, GlobalOptions globals)
+    {
+        var apply = new Option<bool>("--apply") { Description = "Resume or abandon the unfinished operations (default: only report)" };
+        var command = new Command("reconcile", "Resolve operations a dead run left unfinished; report drift between registry and repository") { apply };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
+            var findings = await new Reconciler(session.Operations).RunAsync(parse.GetValue(apply), ct).ConfigureAwait(false);
+            if (parse.GetValue(globals.Json))
+            {
+                JsonOutput.Write(context, new JsonArray([.. findings.Select(f => (JsonNode?)new JsonObject { ["kind"] = f.Kind, ["subject"] = f.Subject, ["detail"] = f.Detail, ["action"] = f.Action })]));
+            }
+            else
+            {
+                foreach (var f in findings)
+                {
+                    context.Out.WriteLine($"{f.Kind} {f.Subject}: {f.Detail} -> {f.Action}");
+                }
+
+                context.Err.WriteLine($"reconcile: {findings.Count(f => f.Kind == "pending")} unfinished operation(s), {findings.Count(f => f.Kind == "drift")} drift finding(s){(parse.GetValue(apply) ? "" : " (report only; --apply to act)")}");
+            }
+
+            return findings.Any(f => f.Action.Contains("FAILED", StringComparison.Ordinal)) ? ExitCodes.Infrastructure : ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    public static Command Secrets(CliContext context, GlobalOptions globals)
+    {
+        var (yes, reason) = (CommonOptions.Yes(), CommonOptions.Reason());
+        var sync = new Command("sync", "Update the shared stack, then every ring in rollout order; check each carries the new secrets revision") { yes, reason };
+        sync.SetAction(async (parse, ct) =>
+        {
+            await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
+            var rings = session.Operations.LoadFleet().Rings;
+            Confirmation.Require(context, $"update the shared stack and {rings.Count} ring stack(s)?", parse.GetValue(yes));
+            var (id, revision) = await new Rollout(session.Operations).SecretsSyncAsync(rings, parse.GetValue(reason)!, ct).ConfigureAwait(false);
+            TenantCommands.Report(context, parse.GetValue(globals.Json), new JsonObject { ["operation"] = id, ["secretsRevision"] = revision, ["rings"] = JsonOutput.Strings(Rollout.Order(rings).Select(r => r.Name)) },
+                $"secrets revision {revision} rolled through {string.Join(", ", Rollout.Order(rings).Select(r => r.Name))} (operation #{id})");
+            return ExitCodes.Ok;
+        });
+        return new Command("secrets", "The shared stack's secrets") { sync };
+    }
+
+    public static Command Up(CliContext context, GlobalOptions globals)
+    {
+        var rings = RingArgument.Create("Rings to update");
+        var all = new Option<bool>("--all") { Description = "Every ring, in rollout order (highest promotion order first)" };
+        var (yes, reason) = (CommonOptions.Yes(), CommonOptions.Reason());
+        var command = new Command("up", "Update ring stacks, in rollout order, stopping at the first failure") { rings, all, yes, reason };
+        command.SetAction(async (parse, ct) =>
+        {
+            var fleet = FleetSession.Open(parse, globals, context);
+            var selected = fleet.Select(parse.GetValue(rings) ?? [], parse.GetValue(all), defaultAll: false);
+            await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
+            session.Operations.RequireStacks();
+            Confirmation.Require(context, $"update {string.Join(", ", Rollout.Order(selected).Select(r => r.Name))}?", parse.GetValue(yes));
+            var id = await new Rollout(session.Operations).UpAsync(selected, parse.GetValue(reason)!, ct).ConfigureAwait(false);
+            TenantCommands.Report(context, parse.GetValue(globals.Json), new JsonObject { ["operation"] = id, ["rings"] = JsonOutput.Strings(Rollout.Order(selected).Select(r => r.Name)) },
+                $"updated {string.Join(", ", Rollout.Order(selected).Select(r => r.Name))} (operation #{id})");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    public static Command History(CliContext context, GlobalOptions globals)
+    {
+        var ring = new Option<string?>("--ring") { Description = "Only operations on this ring" };
+        var tenant = new Option<string?>("--tenant") { Description = "Only operations on this tenant" };
+        var module = new Option<string?>("--module") { Description = "Only operations on this module" };
+        var limit = new Option<int>("--limit") { Description = "At most this many (newest first)", DefaultValueFactory = _ => 50 };
+        var command = new Command("history", "The operations log: who, what, why, from → to, status, timings") { ring, tenant, module, limit };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
+            var ops = await session.Operations.Log.HistoryAsync(parse.GetValue(ring), parse.GetValue(tenant), parse.GetValue(module), Math.Clamp(parse.GetValue(limit), 1, 10_000), ct).ConfigureAwait(false);
+            if (parse.GetValue(globals.Json))
+            {
+                JsonOutput.Write(context, new JsonArray([.. ops.Select(o => (JsonNode?)OperationJson(o))]));
+                return ExitCodes.Ok;
+            }
+
+            var table = new Table().AddColumns("#", "started", "kind", "subject", "rings", "from → to", "status", "actor", "reason");
+            foreach (var o in ops)
+            {
+                table.AddRow(o.Id.ToString(CultureInfo.InvariantCulture), o.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), o.Kind,
+                    Markup.Escape(o.Tenant ?? o.Module ?? ""), string.Join(",", o.Rings), Markup.Escape($"{o.FromValue ?? "-"} → {o.ToValue ?? "-"}"), o.Status, Markup.Escape(o.Actor), Markup.Escape(o.Reason));
+            }
+
+            context.Console.Write(table);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    public static Command Db(CliContext context, GlobalOptions globals)
+    {
+        var migrate = new Command("migrate", "Apply the registry's pending schema migrations");
+        migrate.SetAction(async (parse, ct) =>
+        {
+            await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct, migrate: true).ConfigureAwait(false);
+            var versions = RegistryMigrator.All().Select(m => $"{m.Version:D4}_{m.Name}");
+            TenantCommands.Report(context, parse.GetValue(globals.Json), new JsonObject { ["migrations"] = JsonOutput.Strings(versions) }, $"registry schema up to date ({string.Join(", ", versions)})");
+            return ExitCodes.Ok;
+        });
+        return new Command("db", "The registry database") { migrate };
+    }
+
+    private static JsonObject OperationJson(OperationRecord o) => new()
+    {
+        ["id"] = o.Id,
+        ["kind"] = o.Kind,
+        ["rings"] = JsonOutput.Strings(o.Rings),
+        ["tenant"] = o.Tenant,
+        ["module"] = o.Module,
+        ["from"] = o.FromValue,
+        ["to"] = o.ToValue,
+        ["actor"] = o.Actor,
+        ["reason"] = o.Reason,
+        ["status"] = o.Status,
+        ["step"] = o.Step,
+        ["startedAt"] = o.StartedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+        ["finishedAt"] = o.FinishedAt?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+        ["error"] = o.Error,
+    };
+}

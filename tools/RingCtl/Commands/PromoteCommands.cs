@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using RingCtl.Cli;
+using RingCtl.Operations;
+
+namespace RingCtl.Commands;
+
+/// <summary>
+/// <c>promote &lt;module&gt; --from A --to B | --version V --to B</c> and <c>rollback &lt;module&gt; --ring R [--to-version V]</c>.
+/// Both print the commit message of the lock change, e.g. <c>promote(edge): orders 1.5.0 → 1.6.0</c>.
+/// </summary>
+public static class PromoteCommands
+{
+    public static Command Promote(CliContext context, GlobalOptions globals)
+    {
+        var module = new Argument<string>("module") { Description = "Module alias, e.g. orders" };
+        var from = new Option<string?>("--from") { Description = "Ring whose version is promoted" };
+        var to = new Option<string>("--to") { Description = "Ring that receives it", Required = true };
+        var version = new Option<string?>("--version", "--with-version") { Description = "Pin this version directly (no source ring)" };
+        var sha = new Option<string?>("--sha256") { Description = "Artifact checksum, for a version no ring runs yet" };
+        var approvedBy = new Option<string?>("--approved-by") { Description = "Approver (required for a protected ring)" };
+        var force = new Option<bool>("--force") { Description = "Allow a skip, a backwards move or a downgrade" };
+        var url = new Option<string?>("--url") { Description = "Also verify the target's /api/health at this base URL after the update" };
+        var (yes, reason, dryRun) = (CommonOptions.Yes(), CommonOptions.Reason(), CommonOptions.DryRun());
+        var command = new Command("promote", "Promote a module version into a ring: gates, lock rewrite, stack update, verification") { module, from, to, version, sha, approvedBy, force, url, yes, reason, dryRun };
+        command.SetAction(async (parse, ct) =>
+        {
+            if ((parse.GetValue(from) is null) == (parse.GetValue(version) is null))
+            {
+                throw new CommandException(ExitCodes.Usage, "promote: give exactly one of --from RING or --version VERSION");
+            }
+
+            var request = new Promotion.Request(parse.GetValue(module)!, parse.GetValue(from), parse.GetValue(to)!, parse.GetValue(version), parse.GetValue(sha),
+                parse.GetValue(approvedBy), parse.GetValue(force), IsRollback: false, parse.GetValue(reason)!);
+            return await RunAsync(context, globals, parse, request, parse.GetValue(url), parse.GetValue(yes), parse.GetValue(dryRun), ct).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    public static Command Rollback(CliContext context, GlobalOptions globals)
+    {
+        var module = new Argument<string>("module") { Description = "Module alias, e.g. orders" };
+        var ring = new Option<string>("--ring") { Description = "Ring to roll back", Required = true };
+        var toVersion = new Option<string?>("--to-version") { Description = "Version to return to (default: the one before the last promotion)" };
+        var approvedBy = new Option<string?>("--approved-by") { Description = "Approver (required for a protected ring)" };
+        var url = new Option<string?>("--url") { Description = "Also verify the ring's /api/health at this base URL after the update" };
+        var (yes, reason, dryRun) = (CommonOptions.Yes(), CommonOptions.Reason(), CommonOptions.DryRun());
+        var command = new Command("rollback", "Return a module in a ring to its previous version (no bake gates)") { module, ring, toVersion, approvedBy, url, yes, reason, dryRun };
+        command.SetAction(async (parse, ct) =>
+        {
+            var request = new Promotion.Request(parse.GetValue(module)!, null, parse.GetValue(ring)!, parse.GetValue(toVersion), null,
+                parse.GetValue(approvedBy), Force: true, IsRollback: true, parse.GetValue(reason)!);
+            return await RunAsync(context, globals, parse, request, parse.GetValue(url), parse.GetValue(yes), parse.GetValue(dryRun), ct).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, GlobalOptions globals, ParseResult parse, Promotion.Request request, string? url, bool yes, bool dryRun, CancellationToken ct)
+    {
+        await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
+        Func<string, CancellationToken, Task>? verify = url is null ? null : async (ring, token) =>
+            await RingHealth.CheckAsync(context.Http, url, ring, $"modules/manifests/{ring}.lock.json", token).ConfigureAwait(false);
+        var promotion = new Promotion(session.Operations, verify);
+        var plan = await promotion.PlanAsync(request, ct).ConfigureAwait(false);
+        var json = parse.GetValue(globals.Json);
+        if (!plan.Decision.Allowed)
+        {
+            if (json)
+            {
+                JsonOutput.Write(context, Summary(plan, dryRun, null, []));
+            }
+
+            throw Promotion.Refused(plan);
+        }
+
+        if (dryRun)
+        {
+            var changes = Promotion.ChangedObjects(plan, session.Operations.LoadFleet().Shared);
+            TenantCommands.Report(context, json, Summary(plan, true, null, changes),
+                $"would {plan.CommitMessage} (all gates pass); objects that change in {plan.Target.Name}: {string.Join(", ", changes)}");
+            return ExitCodes.Ok;
+        }
+
+        Confirmation.Require(context, $"{plan.CommitMessage}?", yes);
+        var id = await promotion.RunAsync(plan, ct).ConfigureAwait(false);
+        TenantCommands.Report(context, json, Summary(plan, false, id, []), plan.CommitMessage);
+        return ExitCodes.Ok;
+    }
+
+    private static JsonObject Summary(Promotion.Plan plan, bool dryRun, long? operation, IReadOnlyList<string> changes) => new()
+    {
+        ["module"] = plan.Module.Alias,
+        ["ring"] = plan.Target.Name,
+        ["from"] = plan.Current?.Version.ToString(),
+        ["to"] = plan.Module.Version.ToString(),
+        ["allowed"] = plan.Decision.Allowed,
+        ["refusals"] = new JsonArray([.. plan.Decision.Refusals.Select(r => (JsonNode?)new JsonObject { ["gate"] = r.Gate.ToString().ToLowerInvariant(), ["reason"] = r.Reason })]),
+        ["commitMessage"] = plan.CommitMessage,
+        ["dryRun"] = dryRun,
+        ["operation"] = operation,
+        ["changes"] = JsonOutput.Strings(changes),
+    };
+}

@@ -1,0 +1,199 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using RingCtl.Cli;
+using RingCtl.Operations;
+using RingCtl.Registry;
+using RingInfra.Core.Config;
+using Spectre.Console;
+
+namespace RingCtl.Commands;
+
+/// <summary><c>ring list | show | add | retire</c> (doc 000's ring:list, ring:show and its six-step runbook).</summary>
+public static class RingCommands
+{
+    public static Command Build(CliContext context, GlobalOptions globals)
+    {
+        var ring = new Command("ring", "Rings of the registry");
+        ring.Subcommands.Add(List(context, globals));
+        ring.Subcommands.Add(Show(context, globals));
+        ring.Subcommands.Add(Add(context, globals));
+        ring.Subcommands.Add(Retire(context, globals));
+        return ring;
+    }
+
+    private static Command List(CliContext context, GlobalOptions globals)
+    {
+        var command = new Command("list", "All rings with their tenant counts");
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
+            var rings = await session.Operations.Registry.ListRingsAsync(ct).ConfigureAwait(false);
+            if (parse.GetValue(globals.Json))
+            {
+                JsonOutput.Write(context, new JsonArray([.. rings.Select(r => (JsonNode?)RingJson(r))]));
+                return ExitCodes.Ok;
+            }
+
+            var table = new Table().AddColumns("ring", "order", "namespace", "segment", "default", "active", "held", "tenants");
+            foreach (var r in rings)
+            {
+                table.AddRow(r.Name, r.PromotionOrder.ToString(CultureInfo.InvariantCulture), r.K8sNamespace, r.HostnameSegment, r.IsDefault ? "yes" : "", r.IsActive ? "yes" : "retired",
+                    r.Held ? "HELD" : "", r.TenantCount.ToString(CultureInfo.InvariantCulture));
+            }
+
+            context.Console.Write(table);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Show(CliContext context, GlobalOptions globals)
+    {
+        var name = new Argument<string>("ring") { Description = "The ring" };
+        var tenants = new Option<bool>("--tenants") { Description = "List its tenants" };
+        var modules = new Option<bool>("--modules") { Description = "List the module versions of its lock, with when each landed" };
+        var command = new Command("show", "One ring in detail") { name, tenants, modules };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
+            var ops = session.Operations;
+            var ring = await ops.Registry.FindRingAsync(parse.GetValue(name)!, ct).ConfigureAwait(false)
+                ?? throw new CommandException(ExitCodes.Usage, $"ring: '{parse.GetValue(name)}' is not a ring of the registry");
+            var data = RingJson(ring);
+            if (parse.GetValue(tenants))
+            {
+                data["tenants"] = JsonOutput.Strings((await ops.Registry.TenantsAsync(ring.Name, ct).ConfigureAwait(false)).Select(t => t.Tenant));
+            }
+
+            if (parse.GetValue(modules) && ops.LoadFleet().Find(ring.Name) is { } def)
+            {
+                var list = new JsonArray();
+                foreach (var m in def.Lock.Modules)
+                {
+                    var landing = await ops.Registry.LandingAsync(ring.Name, m.Alias, ct).ConfigureAwait(false);
+                    list.Add(new JsonObject { ["module"] = m.Alias, ["version"] = m.Version.ToString(), ["landedAt"] = landing?.LandedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) });
+                }
+
+                data["modules"] = list;
+            }
+
+            if (parse.GetValue(globals.Json))
+            {
+                JsonOutput.Write(context, data);
+                return ExitCodes.Ok;
+            }
+
+            var table = new Table().HideHeaders().AddColumns("", "");
+            foreach (var (k, v) in data.Where(p => p.Value is not JsonArray))
+            {
+                table.AddRow(k, Markup.Escape(v?.ToString() ?? "-"));
+            }
+
+            context.Console.Write(table);
+            foreach (var t in data["tenants"]?.AsArray() ?? [])
+            {
+                context.Out.WriteLine($"tenant {t}");
+            }
+
+            foreach (var m in data["modules"]?.AsArray() ?? [])
+            {
+                context.Out.WriteLine($"module {m!["module"]} {m["version"]} (landed {m["landedAt"]?.ToString() ?? "unknown"})");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Add(CliContext context, GlobalOptions globals)
+    {
+        var name = new Argument<string>("name") { Description = "The new ring's name (a DNS label)" };
+        var order = new Option<int>("--order") { Description = "Promotion order (unique; 0 = most conservative)", Required = true };
+        var segment = new Option<string>("--segment") { Description = "Hostname segment (*.<segment>.<domain>)", Required = true };
+        var ns = new Option<string?>("--namespace") { Description = "Namespace (default: <shared namespace>-<name>)" };
+        var from = new Option<string?>("--from") { Description = "Ring whose lock the new ring starts from (default: the default ring)" };
+        var tier = new Option<string>("--tier") { Description = "dev, staging or production", DefaultValueFactory = _ => "dev" };
+        var bake = new Option<string>("--bake-time") { Description = "Bake time (30m, 24h, 7d)", DefaultValueFactory = _ => "24h" };
+        var display = new Option<string?>("--display-name") { Description = "Display name" };
+        var description = new Option<string>("--description") { Description = "Description", DefaultValueFactory = _ => "" };
+        var noUp = new Option<bool>("--no-up") { Description = "Register and write the files, but do not create the stack now" };
+        var (yes, dryRun) = (CommonOptions.Yes(), CommonOptions.DryRun());
+        var command = new Command("add", "Add a ring: registry row, lock from a source ring, stack file, stack created and updated") { name, order, segment, ns, from, tier, bake, display, description, noUp, yes, dryRun };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
+            var ringName = parse.GetValue(name)!;
+            var fleet = session.Operations.LoadFleet();
+            var tierText = parse.GetValue(tier)!;
+            var newRing = new RingFileTemplate.NewRing(
+                ringName,
+                parse.GetValue(order),
+                parse.GetValue(segment)!,
+                parse.GetValue(ns) ?? $"{fleet.Shared.Namespace}-{ringName}",
+                tierText switch { "dev" => Tier.Dev, "staging" => Tier.Staging, "production" => Tier.Production, _ => throw new CommandException(ExitCodes.Usage, $"--tier: must be one of dev, staging, production (got {tierText})") },
+                RingConfigBinder.ParseDuration(parse.GetValue(bake)!) ?? throw new CommandException(ExitCodes.Usage, $"--bake-time: must be a duration such as 30m, 24h or 7d (got {parse.GetValue(bake)})"),
+                parse.GetValue(display) ?? CultureInfo.InvariantCulture.TextInfo.ToTitleCase(ringName),
+                parse.GetValue(description)!);
+            if (!Names.IsDnsLabel(ringName))
+            {
+                throw new CommandException(ExitCodes.Usage, $"name: {Names.DnsLabelRule} (got {ringName})");
+            }
+
+            var lifecycle = new RingLifecycle(session.Operations);
+            var plan = lifecycle.PlanAdd(newRing, parse.GetValue(from));
+            var runnerReady = session.Operations.Stacks is not Stacks.UnavailableStackRunner;
+            var up = runnerReady && !parse.GetValue(noUp);
+            var json = parse.GetValue(globals.Json);
+            var summary = new JsonObject { ["ring"] = ringName, ["from"] = plan.SourceRing, ["files"] = JsonOutput.Strings([plan.StackFile, plan.LockFile]), ["stackUpdated"] = up, ["dryRun"] = parse.GetValue(dryRun) };
+            if (parse.GetValue(dryRun))
+            {
+                TenantCommands.Report(context, json, summary, $"would add ring {ringName} (order {newRing.Order}, *.{newRing.Segment}, namespace {newRing.Namespace}) from {plan.SourceRing}'s lock: writes {plan.StackFile}, {plan.LockFile}{(up ? ", then creates and updates its stack" : "")}");
+                return ExitCodes.Ok;
+            }
+
+            Confirmation.Require(context, $"add ring {ringName}?", parse.GetValue(yes));
+            var id = await lifecycle.AddAsync(plan, up, ct).ConfigureAwait(false);
+            summary["operation"] = id;
+            var note = up ? "stack created and updated" : runnerReady ? "stack not created (--no-up): run `ringctl up " + ringName + "`"
+                : $"stack not created ({((Stacks.UnavailableStackRunner)session.Operations.Stacks).Reason}): run `ringctl up {ringName}` where Pulumi is installed";
+            TenantCommands.Report(context, json, summary, $"ring {ringName} added (operation #{id}): registry row, {plan.LockFile} (from {plan.SourceRing}), {plan.StackFile}; {note}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Retire(CliContext context, GlobalOptions globals)
+    {
+        var name = new Argument<string>("ring") { Description = "The ring to retire" };
+        var (yes, reason) = (CommonOptions.Yes(), CommonOptions.Reason());
+        var command = new Command("retire", "Retire a ring (refused while tenants remain)") { name, yes, reason };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
+            var ring = parse.GetValue(name)!;
+            Confirmation.Require(context, $"retire ring {ring}?", parse.GetValue(yes));
+            var id = await new RingLifecycle(session.Operations).RetireAsync(ring, parse.GetValue(reason)!, ct).ConfigureAwait(false);
+            TenantCommands.Report(context, parse.GetValue(globals.Json), new JsonObject { ["ring"] = ring, ["operation"] = id }, $"ring {ring} retired (operation #{id})");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static JsonObject RingJson(RingRecord r) => new()
+    {
+        ["name"] = r.Name,
+        ["displayName"] = r.DisplayName,
+        ["description"] = r.Description,
+        ["promotionOrder"] = r.PromotionOrder,
+        ["namespace"] = r.K8sNamespace,
+        ["service"] = r.K8sService,
+        ["hostnameSegment"] = r.HostnameSegment,
+        ["manifestPath"] = r.ManifestPath,
+        ["default"] = r.IsDefault,
+        ["active"] = r.IsActive,
+        ["held"] = r.Held,
+        ["heldReason"] = r.HeldReason,
+        ["tenantCount"] = r.TenantCount,
+    };
+}

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using RingCtl.Cli;
+using RingCtl.Registry;
+using RingCtl.Stacks;
+using RingInfra.Core.Config;
+using RingInfra.Core.Fleet;
+
+namespace RingCtl.Operations;
+
+/// <summary>What every operation works with: the registry, the stacks, the repository, who acts, where progress goes.</summary>
+public sealed class OperationContext
+{
+    public required RingRegistry Registry { get; init; }
+
+    public required OperationLog Log { get; init; }
+
+    public required RingLeases Leases { get; init; }
+
+    public required IStackRunner Stacks { get; init; }
+
+    /// <summary>The repository root (stack files and locks).</summary>
+    public required string Root { get; init; }
+
+    public required string Actor { get; init; }
+
+    public required IProgress<string> Progress { get; init; }
+
+    /// <summary>How long to wait for a busy ring (<c>--wait</c>); zero fails at once.</summary>
+    public TimeSpan Wait { get; init; } = TimeSpan.Zero;
+
+    public TimeSpan LeaseTtl { get; init; } = RingLeases.DefaultTtl;
+
+    public string Owner => $"{Actor} (pid {Environment.ProcessId})";
+
+    /// <summary>The repository's rings and shared facts, validated (every problem at once, exit 2).</summary>
+    public RingFleet LoadFleet()
+    {
+        try
+        {
+            return FleetLoader.Load(new DirectoryFiles(Root));
+        }
+        catch (RingConfigException e)
+        {
+            throw new CommandException(ExitCodes.Usage, "invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, e.Problems.Select(p => "  " + p.Message)));
+        }
+    }
+
+    /// <summary>Leases the rings, then refuses if an earlier run left an operation on them unfinished.</summary>
+    public async Task<Lease> LeaseAsync(IReadOnlyCollection<string> rings, CancellationToken ct)
+    {
+        Lease lease;
+        try
+        {
+            lease = await Leases.AcquireAsync(rings, Owner, LeaseTtl, Wait, ct).ConfigureAwait(false);
+        }
+        catch (RingBusyException e)
+        {
+            throw new CommandException(ExitCodes.Conflict, e.Message);
+        }
+
+        var pending = await Log.PendingAsync(rings, ct).ConfigureAwait(false);
+        if (pending.Count > 0)
+        {
+            await lease.DisposeAsync().ConfigureAwait(false);
+            var p = pending[0];
+            throw new CommandException(ExitCodes.Conflict,
+                $"ring {string.Join(", ", p.Rings.Intersect(rings))} has an unfinished operation {p.Summary}, started {p.StartedAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}: run `ringctl reconcile --apply` to resume or abandon it");
+        }
+
+        return lease;
+    }
+
+    /// <summary>Fails fast, before anything changes, when stacks cannot be updated here.</summary>
+    public void RequireStacks()
+    {
+        if (Stacks is UnavailableStackRunner unavailable)
+        {
+            throw new CommandException(ExitCodes.Infrastructure, new StackRunnerUnavailableException(unavailable.Reason).Message);
+        }
+    }
+
+    /// <summary>Test hook for the crash suite: <c>RINGCTL_CRASH_AT=&lt;step&gt;</c> ends the process abruptly at that step.</summary>
+    public static void CrashPoint(string step)
+    {
+        if (Environment.GetEnvironmentVariable("RINGCTL_CRASH_AT") == step)
+        {
+            Environment.Exit(86);
+        }
+    }
+
+    public static string Json(IEnumerable<string> values) => JsonSerializer.Serialize(values.ToArray());
+}

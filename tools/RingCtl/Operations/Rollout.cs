@@ -1,0 +1,126 @@
+using RingCtl.Cli;
+using RingCtl.Registry;
+using RingCtl.Stacks;
+using RingInfra.Core.Fleet;
+
+namespace RingCtl.Operations;
+
+/// <summary>
+/// <c>up</c> and <c>secrets sync</c>: stack updates over several rings in rollout order (the most
+/// bleeding-edge ring first, the default ring last), stopping at the first failure. A secrets sync
+/// updates the shared stack first, then checks that every ring carries its new secrets revision.
+/// </summary>
+public sealed class Rollout
+{
+    private readonly OperationContext _ctx;
+
+    public Rollout(OperationContext context)
+    {
+        _ctx = context;
+    }
+
+    /// <summary>Highest promotion order first: canary, edge, stable.</summary>
+    public static IReadOnlyList<RingDefinition> Order(IEnumerable<RingDefinition> rings) =>
+        [.. rings.OrderByDescending(r => r.Config.PromotionOrder)];
+
+    public async Task<long> UpAsync(IReadOnlyList<RingDefinition> rings, string reason, CancellationToken ct)
+    {
+        _ctx.RequireStacks();
+        var ordered = Order(rings);
+        var names = ordered.Select(r => r.Name).ToList();
+        await using var lease = await _ctx.LeaseAsync(names, ct).ConfigureAwait(false);
+        var id = await _ctx.Log.BeginAsync(new OperationIntent("up", names, _ctx.Actor, reason), ct).ConfigureAwait(false);
+        await lease.AttachAsync(id, ct).ConfigureAwait(false);
+        var done = new List<string>();
+        foreach (var ring in ordered)
+        {
+            try
+            {
+                await UpdateRingAsync(id, ring.Name, ct).ConfigureAwait(false);
+                var hash = await StackOutputs.StringAsync(_ctx.Stacks, StackId.Ring(ring.Name), "lockHash", ct).ConfigureAwait(false);
+                if (hash != ring.Lock.Hash)
+                {
+                    throw new InvalidOperationException($"{ring.Name} exports lockHash {hash ?? "nothing"}, its lock is {ring.Lock.Hash}");
+                }
+
+                done.Add(ring.Name);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw await FailAsync(id, "up", ring.Name, done, names, e).ConfigureAwait(false);
+            }
+        }
+
+        await _ctx.Log.CloseAsync(id, "succeeded", null, ct).ConfigureAwait(false);
+        return id;
+    }
+
+    public async Task<(long Id, string Revision)> SecretsSyncAsync(IReadOnlyList<RingDefinition> rings, string reason, CancellationToken ct)
+    {
+        _ctx.RequireStacks();
+        var ordered = Order(rings);
+        var names = ordered.Select(r => r.Name).ToList();
+        await using var lease = await _ctx.LeaseAsync(names, ct).ConfigureAwait(false);
+        var id = await _ctx.Log.BeginAsync(new OperationIntent("secrets-sync", names, _ctx.Actor, reason), ct).ConfigureAwait(false);
+        await lease.AttachAsync(id, ct).ConfigureAwait(false);
+        OperationContext.CrashPoint("secrets.intent");
+        var done = new List<string>();
+        string revision;
+        try
+        {
+            var shared = StackId.SharedStack();
+            await _ctx.Log.StepAsync(id, "update shared", ct).ConfigureAwait(false);
+            await _ctx.Stacks.SelectOrCreateAsync(shared, ct).ConfigureAwait(false);
+            _ctx.Progress.Report($"updating {shared}");
+            await _ctx.Stacks.UpdateAsync(shared, _ctx.Progress, ct).ConfigureAwait(false);
+            revision = await StackOutputs.StringAsync(_ctx.Stacks, shared, "secretsRevision", ct).ConfigureAwait(false)
+                ?? throw new InvalidOperationException("the shared stack exports no secretsRevision");
+            OperationContext.CrashPoint("secrets.shared-updated");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw await FailAsync(id, "secrets sync", "shared", done, names, e).ConfigureAwait(false);
+        }
+
+        foreach (var ring in ordered)
+        {
+            try
+            {
+                await UpdateRingAsync(id, ring.Name, ct).ConfigureAwait(false);
+                var ringRevision = await StackOutputs.StringAsync(_ctx.Stacks, StackId.Ring(ring.Name), "secretsRevision", ct).ConfigureAwait(false);
+                if (ringRevision != revision)
+                {
+                    throw new InvalidOperationException($"{ring.Name} exports secretsRevision {ringRevision ?? "nothing"}, the shared stack {revision}");
+                }
+
+                done.Add(ring.Name);
+                OperationContext.CrashPoint($"secrets.{ring.Name}-updated");
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw await FailAsync(id, "secrets sync", ring.Name, done, names, e).ConfigureAwait(false);
+            }
+        }
+
+        await _ctx.Log.CloseAsync(id, "succeeded", null, ct).ConfigureAwait(false);
+        return (id, revision);
+    }
+
+    private async Task UpdateRingAsync(long id, string ring, CancellationToken ct)
+    {
+        var stack = StackId.Ring(ring);
+        await _ctx.Log.StepAsync(id, $"update {ring}", ct).ConfigureAwait(false);
+        await _ctx.Stacks.SelectOrCreateAsync(stack, ct).ConfigureAwait(false);
+        _ctx.Progress.Report($"updating {stack}");
+        await _ctx.Stacks.UpdateAsync(stack, _ctx.Progress, ct).ConfigureAwait(false);
+    }
+
+    private async Task<CommandException> FailAsync(long id, string what, string at, List<string> done, List<string> all, Exception cause)
+    {
+        var message = $"{what} stopped at {at}: {cause.Message}";
+        await _ctx.Log.CloseAsync(id, "failed", message, CancellationToken.None).ConfigureAwait(false);
+        var rest = all.Except(done).Where(r => r != at).ToList();
+        return new CommandException(ExitCodes.Infrastructure,
+            $"{message}. Updated: {(done.Count == 0 ? "none" : string.Join(", ", done))}; not attempted: {(rest.Count == 0 ? "none" : string.Join(", ", rest))}.");
+    }
+}

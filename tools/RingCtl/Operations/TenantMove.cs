@@ -1,0 +1,134 @@
+using RingCtl.Cli;
+using RingCtl.Registry;
+using RingCtl.Stacks;
+
+namespace RingCtl.Operations;
+
+/// <summary>
+/// <c>tenant assign</c>: a compare-and-set in the registry with its log row (one transaction), then the
+/// target ring's stack, then the source ring's (make-before-break), then a check of both stacks'
+/// tenant lists. A failure puts the registry back, re-converges the stacks it touched, and says so.
+/// </summary>
+public sealed class TenantMove
+{
+    public const string ConfigKey = "ring-infra:tenants";
+
+    private readonly OperationContext _ctx;
+
+    public TenantMove(OperationContext context)
+    {
+        _ctx = context;
+    }
+
+    public sealed record Plan(string Tenant, string From, string To);
+
+    /// <summary>Validates the move against the registry; null when the tenant is already there.</summary>
+    public async Task<Plan?> PlanAsync(string tenant, string to, CancellationToken ct)
+    {
+        var from = await _ctx.Registry.RingOfTenantAsync(tenant, ct).ConfigureAwait(false)
+            ?? throw new CommandException(ExitCodes.Usage, $"tenant: '{tenant}' is not in the registry (ringctl ring show <ring> --tenants lists them)");
+        var target = await _ctx.Registry.FindRingAsync(to, ct).ConfigureAwait(false);
+        if (target is null)
+        {
+            var known = string.Join(", ", (await _ctx.Registry.ListRingsAsync(ct).ConfigureAwait(false)).Select(r => r.Name));
+            throw new CommandException(ExitCodes.Usage, $"ring: '{to}' is not a ring of the registry (known: {known})");
+        }
+
+        if (!target.IsActive)
+        {
+            throw new CommandException(ExitCodes.Usage, $"ring: '{to}' is retired (inactive); tenants can only be assigned to active rings");
+        }
+
+        return from == to ? null : new Plan(tenant, from, to);
+    }
+
+    public async Task<long> RunAsync(Plan plan, string reason, CancellationToken ct)
+    {
+        _ctx.RequireStacks();
+        await using var lease = await _ctx.LeaseAsync([plan.From, plan.To], ct).ConfigureAwait(false);
+        var intent = new OperationIntent("tenant-move", [plan.From, plan.To], _ctx.Actor, reason) { Tenant = plan.Tenant, From = plan.From, To = plan.To };
+        var id = await _ctx.Registry.MoveTenantAsync(plan.Tenant, plan.From, plan.To, intent, ct).ConfigureAwait(false);
+        if (id is not { } opId)
+        {
+            var now = await _ctx.Registry.RingOfTenantAsync(plan.Tenant, ct).ConfigureAwait(false);
+            throw new CommandException(ExitCodes.Conflict, $"assign {plan.Tenant} to {plan.To}: {plan.Tenant} is no longer in {plan.From} (now in {now ?? "no ring"}); nothing was changed");
+        }
+
+        await lease.AttachAsync(opId, ct).ConfigureAwait(false);
+        OperationContext.CrashPoint("move.registry-committed");
+        var touched = new List<string>();
+        var step = "";
+        try
+        {
+            foreach (var ring in new[] { plan.To, plan.From })
+            {
+                step = $"update {ring}";
+                touched.Add(ring);
+                await ConvergeAsync(opId, ring, ct).ConfigureAwait(false);
+                OperationContext.CrashPoint($"move.{(ring == plan.To ? "target" : "source")}-updated");
+            }
+
+            step = "verify";
+            await _ctx.Log.StepAsync(opId, step, ct).ConfigureAwait(false);
+            await VerifyAsync(plan, ct).ConfigureAwait(false);
+            await _ctx.Log.CloseAsync(opId, "succeeded", null, ct).ConfigureAwait(false);
+            OperationContext.CrashPoint("move.closed");
+            return opId;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw await RecoverAsync(plan, opId, step, touched, e).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sets the ring's stack config to the registry's tenant list and updates it.</summary>
+    private async Task ConvergeAsync(long? opId, string ring, CancellationToken ct)
+    {
+        var stack = StackId.Ring(ring);
+        if (opId is { } id)
+        {
+            await _ctx.Log.StepAsync(id, $"update {ring}", ct).ConfigureAwait(false);
+        }
+
+        await _ctx.Stacks.SelectOrCreateAsync(stack, ct).ConfigureAwait(false);
+        var tenants = (await _ctx.Registry.TenantsAsync(ring, ct).ConfigureAwait(false)).Select(t => t.Tenant);
+        await _ctx.Stacks.SetConfigAsync(stack, ConfigKey, OperationContext.Json(tenants), ct).ConfigureAwait(false);
+        _ctx.Progress.Report($"updating {stack}");
+        await _ctx.Stacks.UpdateAsync(stack, _ctx.Progress, ct).ConfigureAwait(false);
+    }
+
+    private async Task VerifyAsync(Plan plan, CancellationToken ct)
+    {
+        var target = await StackOutputs.TenantsAsync(_ctx.Stacks, plan.To, ct).ConfigureAwait(false);
+        var source = await StackOutputs.TenantsAsync(_ctx.Stacks, plan.From, ct).ConfigureAwait(false);
+        if (!target.Contains(plan.Tenant) || source.Contains(plan.Tenant))
+        {
+            throw new InvalidOperationException($"verification: {plan.To} exports tenants [{string.Join(", ", target)}], {plan.From} exports [{string.Join(", ", source)}]");
+        }
+    }
+
+    /// <summary>Registry back first (it is the truth), then the touched stacks back to it; the message says what state things are in.</summary>
+    private async Task<CommandException> RecoverAsync(Plan plan, long opId, string step, List<string> touched, Exception cause)
+    {
+        var what = $"assign {plan.Tenant} to {plan.To} failed at {step}: {cause.Message}";
+        await _ctx.Registry.RevertMoveAsync(plan.Tenant, plan.From, plan.To, opId, what, CancellationToken.None).ConfigureAwait(false);
+        var failed = new List<string>();
+        foreach (var ring in touched)
+        {
+            try
+            {
+                await ConvergeAsync(null, ring, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                failed.Add($"{ring} ({e.Message})");
+            }
+        }
+
+        var stacks = touched.Count == 0 ? "no stack was touched"
+            : failed.Count == 0 ? $"stack(s) {string.Join(", ", touched)} re-converged"
+            : $"stack(s) {string.Join(", ", failed)} could NOT be re-converged: run `ringctl reconcile --apply`";
+        return new CommandException(ExitCodes.Infrastructure,
+            $"{what}. The registry was put back ({plan.Tenant} is in {plan.From}); {stacks}.");
+    }
+}

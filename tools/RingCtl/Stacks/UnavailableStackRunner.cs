@@ -1,0 +1,26 @@
+namespace RingCtl.Stacks;
+
+/// <summary>The runner where Pulumi is not available: every call says why, nothing crashes.</summary>
+public sealed class UnavailableStackRunner : IStackRunner
+{
+    public UnavailableStackRunner(string reason)
+    {
+        Reason = reason;
+    }
+
+    public string Reason { get; }
+
+    private StackRunnerUnavailableException Fail() => new(Reason);
+
+    public Task SelectOrCreateAsync(StackId stack, CancellationToken cancellationToken) => throw Fail();
+
+    public Task SetConfigAsync(StackId stack, string key, string value, CancellationToken cancellationToken) => throw Fail();
+
+    public Task<StackChanges> PreviewAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken) => throw Fail();
+
+    public Task<StackChanges> UpdateAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken) => throw Fail();
+
+    public Task<IReadOnlyDictionary<string, object?>> GetOutputsAsync(StackId stack, CancellationToken cancellationToken) => throw Fail();
+
+    public Task CancelAsync(StackId stack, CancellationToken cancellationToken) => throw Fail();
+}
