@@ -1,6 +1,10 @@
 using RingCtl.Cli;
+using RingCtl.Stacks;
 
 namespace RingCtl.Tests.Support;
+
+/// <summary>How a test wires ringctl: which registry (null: the private one under the repository) and which stacks.</summary>
+public sealed record CliContextOptions(string? DatabaseUrl, Func<string, IStackRunner>? Stacks = null, HttpClient? Http = null);
 
 /// <summary>Runs ringctl in-process, exactly as the entry point does, and captures what a user would see.</summary>
 public static class RingCtlRunner
@@ -12,11 +16,21 @@ public static class RingCtlRunner
         public IReadOnlyList<string> OutLines => Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
-    public static async Task<Result> RunAsync(string workingDirectory, params string[] args)
+    public static Task<Result> RunAsync(string workingDirectory, params string[] args) =>
+        RunAsync(workingDirectory, new CliContextOptions(DatabaseUrl: "Host=127.0.0.1;Port=1;Database=none"), args);
+
+    public static async Task<Result> RunAsync(string workingDirectory, CliContextOptions options, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await RingCtlApp.RunAsync(args, new CliContext(output, error, workingDirectory), CancellationToken.None);
+        var context = new CliContext(output, error, workingDirectory)
+        {
+            DatabaseUrl = options.DatabaseUrl,
+            StackRunnerFactory = options.Stacks ?? StackRunners.Create,
+            Http = options.Http ?? new HttpClient(),
+            DefaultActor = "tester",
+        };
+        var code = await RingCtlApp.RunAsync(args, context, CancellationToken.None);
         return new Result(code, output.ToString(), error.ToString());
     }
 }

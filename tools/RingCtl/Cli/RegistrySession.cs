@@ -44,7 +44,7 @@ public sealed class RegistrySession : IAsyncDisposable
                 Stacks = stacks,
                 Root = root,
                 Actor = parse.GetValue(globals.Actor) ?? context.DefaultActor,
-                Progress = new Progress<string>(line => context.Err.WriteLine("  " + line)),
+                Progress = new LineProgress(context.Err),
                 Wait = parse.GetValue(globals.Wait) ? TimeSpan.FromMinutes(10) : TimeSpan.Zero,
             };
             var session = new RegistrySession(database, ops, root);

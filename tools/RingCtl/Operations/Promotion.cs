@@ -72,7 +72,8 @@ public sealed class Promotion
             return source.Lock.Find(r.Module) ?? throw new CommandException(ExitCodes.Usage, $"module: '{r.Module}' is not in {source.Name}'s lock ({source.Lock.Modules.Count} modules: {string.Join(", ", source.Lock.Modules.Select(m => m.Alias))})");
         }
 
-        var text = r.Version ?? (r.IsRollback ? await _ctx.Log.PreviousVersionAsync(r.To, r.Module, ct).ConfigureAwait(false) : null)
+        var previous = r.IsRollback && r.Version is null ? await _ctx.Log.PreviousVersionAsync(r.To, r.Module, ct).ConfigureAwait(false) : null;
+        var text = r.Version ?? previous?.Version
             ?? throw new CommandException(ExitCodes.Usage, r.IsRollback
                 ? $"rollback: no earlier version of {r.Module} is recorded for {r.To}; name one with --to-version"
                 : "promote: give --from RING or --version VERSION");
@@ -86,6 +87,11 @@ public sealed class Promotion
         if (known is not null)
         {
             return known;
+        }
+
+        if (previous is { Artifact: { } artifact, Sha256: { } recorded })
+        {
+            return new LockedModule(r.Module, version, artifact, recorded);
         }
 
         if (r.Sha256 is null || r.Sha256.Length != 64 || !r.Sha256.All(char.IsAsciiHexDigitLower))
@@ -112,6 +118,13 @@ public sealed class Promotion
             Module = plan.Module.Alias,
             From = plan.Current?.Version.ToString(),
             To = plan.Module.Version.ToString(),
+            Details = new Dictionary<string, string?>
+            {
+                ["fromArtifact"] = plan.Current?.Artifact,
+                ["fromSha256"] = plan.Current?.Sha256,
+                ["toArtifact"] = plan.Module.Artifact,
+                ["toSha256"] = plan.Module.Sha256,
+            },
         }, ct).ConfigureAwait(false);
         await lease.AttachAsync(id, ct).ConfigureAwait(false);
         OperationContext.CrashPoint("promote.intent");

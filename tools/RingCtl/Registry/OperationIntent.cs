@@ -10,4 +10,7 @@ public sealed record OperationIntent(string Kind, IReadOnlyList<string> Rings, s
     public string? From { get; init; }
 
     public string? To { get; init; }
+
+    /// <summary>Extra facts kept with the row (e.g. the artifacts of both versions, so a rollback can restore them).</summary>
+    public IReadOnlyDictionary<string, string?> Details { get; init; } = new Dictionary<string, string?>();
 }

@@ -26,9 +26,9 @@ public sealed class OperationLog
 
     internal static Task<long> InsertAsync(NpgsqlConnection c, NpgsqlTransaction? tx, OperationIntent intent, CancellationToken ct) =>
         c.ExecuteScalarAsync<long>(new CommandDefinition("""
-            insert into operations (kind, rings, tenant, module, from_value, to_value, actor, reason)
-            values (@Kind, @Rings, @Tenant, @Module, @From, @To, @Actor, @Reason) returning id
-            """, new { intent.Kind, Rings = intent.Rings.ToArray(), intent.Tenant, intent.Module, intent.From, intent.To, intent.Actor, intent.Reason }, tx, cancellationToken: ct));
+            insert into operations (kind, rings, tenant, module, from_value, to_value, actor, reason, details)
+            values (@Kind, @Rings, @Tenant, @Module, @From, @To, @Actor, @Reason, @Details::jsonb) returning id
+            """, new { intent.Kind, Rings = intent.Rings.ToArray(), intent.Tenant, intent.Module, intent.From, intent.To, intent.Actor, intent.Reason, Details = System.Text.Json.JsonSerializer.Serialize(intent.Details) }, tx, cancellationToken: ct));
 
     public async Task StepAsync(long id, string step, CancellationToken ct)
     {
@@ -72,13 +72,16 @@ public sealed class OperationLog
             """, new { ring, tenant, module, limit }, cancellationToken: ct)).ConfigureAwait(false)];
     }
 
-    /// <summary>The version a module had before its last successful promotion or rollback in the ring (what a rollback returns to).</summary>
-    public async Task<string?> PreviousVersionAsync(string ring, string module, CancellationToken ct)
+    /// <summary>
+    /// The version (and its artifact and checksum) a module had before its last successful promotion or
+    /// rollback in the ring: what a rollback returns to.
+    /// </summary>
+    public async Task<(string Version, string? Artifact, string? Sha256)?> PreviousVersionAsync(string ring, string module, CancellationToken ct)
     {
         await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
-        return await c.QuerySingleOrDefaultAsync<string>(new CommandDefinition("""
-            select from_value from operations
-            where kind in ('promote', 'rollback') and status = 'succeeded' and module = @module and rings[array_upper(rings, 1)] = @ring
+        return await c.QuerySingleOrDefaultAsync<(string, string?, string?)?>(new CommandDefinition("""
+            select from_value, details->>'fromArtifact', details->>'fromSha256' from operations
+            where kind in ('promote', 'rollback') and status = 'succeeded' and module = @module and rings[array_upper(rings, 1)] = @ring and from_value is not null
             order by id desc limit 1
             """, new { ring, module }, cancellationToken: ct)).ConfigureAwait(false);
     }

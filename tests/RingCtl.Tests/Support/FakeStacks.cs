@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using RingCtl.Stacks;
+using RingInfra.Core.Config;
+using RingInfra.Core.Fleet;
+using RingInfra.Core.Locks;
+
+namespace RingCtl.Tests.Support;
+
+/// <summary>
+/// A stand-in for the Pulumi engine behind <see cref="IStackRunner"/> (the real one cannot run here): it
+/// keeps each stack's config, and on update "deploys" it — the tenants it was given and the lock file as
+/// it is on disk at that moment — so tests can check that stacks end up where the registry says.
+/// Every call is recorded; one call can be made to fail.
+/// </summary>
+public sealed class FakeStacks : IStackRunner
+{
+    private readonly string _root;
+    private readonly ConcurrentDictionary<string, string> _config = new();
+    private readonly ConcurrentDictionary<string, (IReadOnlyList<string> Tenants, string LockHash, string Revision)> _deployed = new();
+    private int _calls;
+    private int _sharedRevision;
+
+    public FakeStacks(string root)
+    {
+        _root = root;
+    }
+
+    /// <summary>1-based number of the call that throws (0: none).</summary>
+    public int FailAt { get; set; }
+
+    /// <summary>Awaited inside every update (lets a test hold an update open).</summary>
+    public Func<Task>? DuringUpdate { get; set; }
+
+    public ConcurrentQueue<string> Calls { get; } = new();
+
+    public (IReadOnlyList<string> Tenants, string LockHash, string Revision)? Deployed(string ring) =>
+        _deployed.TryGetValue(ring, out var d) ? d : null;
+
+    private void Record(string call)
+    {
+        Calls.Enqueue(call);
+        if (Interlocked.Increment(ref _calls) == FailAt)
+        {
+            throw new StackUpdateFailedException(StackId.Ring("injected"), $"injected failure at call {FailAt} ({call})");
+        }
+    }
+
+    public Task SelectOrCreateAsync(StackId stack, CancellationToken cancellationToken)
+    {
+        Record($"select {stack.Name}");
+        return Task.CompletedTask;
+    }
+
+    public Task SetConfigAsync(StackId stack, string key, string value, CancellationToken cancellationToken)
+    {
+        Record($"config {stack.Name} {key}={value}");
+        _config[$"{stack.Name}|{key}"] = value;
+        return Task.CompletedTask;
+    }
+
+    public Task<StackChanges> PreviewAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        Record($"preview {stack.Name}");
+        return Task.FromResult(StackChanges.None);
+    }
+
+    public async Task<StackChanges> UpdateAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        Record($"update {stack.Name}");
+        if (DuringUpdate is not null)
+        {
+            await DuringUpdate();
+        }
+
+        if (stack.Shared)
+        {
+            Interlocked.Increment(ref _sharedRevision);
+            return StackChanges.None;
+        }
+
+        var file = FleetLoader.Load(new DirectoryFiles(_root)).Find(stack.Name);
+        var tenants = _config.TryGetValue($"{stack.Name}|ring-infra:tenants", out var json)
+            ? System.Text.Json.JsonSerializer.Deserialize<string[]>(json)!
+            : file?.Config.Tenants.ToArray() ?? [];
+        var lockHash = ModuleLockParser.Parse(await File.ReadAllTextAsync(Path.Combine(_root, "stacks", "locks", $"{stack.Name}.lock.json"), cancellationToken), stack.Name, stack.Name).Hash;
+        _deployed[stack.Name] = ([.. tenants.Order(StringComparer.Ordinal)], lockHash, $"rev-{_sharedRevision}");
+        return new StackChanges(0, 1, 0, 0, 30);
+    }
+
+    public Task<IReadOnlyDictionary<string, object?>> GetOutputsAsync(StackId stack, CancellationToken cancellationToken)
+    {
+        Record($"outputs {stack.Name}");
+        if (stack.Shared)
+        {
+            return Task.FromResult<IReadOnlyDictionary<string, object?>>(new Dictionary<string, object?> { ["secretsRevision"] = $"rev-{_sharedRevision}" });
+        }
+
+        var d = _deployed.GetValueOrDefault(stack.Name);
+        return Task.FromResult<IReadOnlyDictionary<string, object?>>(new Dictionary<string, object?>
+        {
+            ["ring"] = stack.Name,
+            ["tenants"] = d.Tenants?.Cast<object>().ToArray() ?? [],
+            ["lockHash"] = d.LockHash,
+            ["secretsRevision"] = d.Revision,
+        });
+    }
+
+    public Task CancelAsync(StackId stack, CancellationToken cancellationToken)
+    {
+        Record($"cancel {stack.Name}");
+        return Task.CompletedTask;
+    }
+}
