@@ -61,28 +61,27 @@ public static class PromoteCommands
         Func<string, CancellationToken, Task>? verify = url is null ? null : async (ring, token) =>
             await RingHealth.CheckAsync(context.Http, url, ring, $"modules/manifests/{ring}.lock.json", token).ConfigureAwait(false);
         var promotion = new Promotion(session.Operations, verify);
-        var plan = await promotion.PlanAsync(request, ct).ConfigureAwait(false);
         var json = parse.GetValue(globals.Json);
-        if (!plan.Decision.Allowed)
-        {
-            if (json)
-            {
-                JsonOutput.Write(context, Summary(plan, dryRun, null, []));
-            }
-
-            throw Promotion.Refused(plan);
-        }
-
         if (dryRun)
         {
-            var changes = Promotion.ChangedObjects(plan, session.Operations.LoadFleet().Shared);
-            TenantCommands.Report(context, json, Summary(plan, true, null, changes),
-                $"would {plan.CommitMessage} (all gates pass); objects that change in {plan.Target.Name}: {string.Join(", ", changes)}");
+            var preview = await promotion.PlanAsync(request, ct).ConfigureAwait(false);
+            if (!preview.Decision.Allowed)
+            {
+                if (json)
+                {
+                    JsonOutput.Write(context, Summary(preview, dryRun, null, []));
+                }
+
+                throw Promotion.Refused(preview);
+            }
+
+            var changes = Promotion.ChangedObjects(preview, session.Operations.LoadFleet().Shared);
+            TenantCommands.Report(context, json, Summary(preview, true, null, changes),
+                $"would {preview.CommitMessage} (all gates pass); objects that change in {preview.Target.Name}: {string.Join(", ", changes)}");
             return ExitCodes.Ok;
         }
 
-        Confirmation.Require(context, $"{plan.CommitMessage}?", yes);
-        var id = await promotion.RunAsync(plan, ct).ConfigureAwait(false);
+        var (plan, id) = await promotion.LeaseAndRunAsync(request, p => Confirmation.Require(context, $"{p.CommitMessage}?", yes), ct).ConfigureAwait(false);
         TenantCommands.Report(context, json, Summary(plan, false, id, []), plan.CommitMessage);
         return ExitCodes.Ok;
     }

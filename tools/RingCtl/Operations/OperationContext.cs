@@ -30,7 +30,10 @@ public sealed class OperationContext
 
     public TimeSpan LeaseTtl { get; init; } = RingLeases.DefaultTtl;
 
-    public string Owner => $"{Actor} (pid {Environment.ProcessId})";
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>The lease owner: who, which process, and which run (two runs in one process never share a lease).</summary>
+    public string Owner => $"{Actor} (pid {Environment.ProcessId}, run {_run})";
 
     /// <summary>The repository's rings and shared facts, validated (every problem at once, exit 2).</summary>
     public RingFleet LoadFleet()

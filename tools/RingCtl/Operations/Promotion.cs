@@ -102,16 +102,27 @@ public sealed class Promotion
         return new LockedModule(r.Module, version, ModuleArtifacts.NameFor(r.Module, version), r.Sha256);
     }
 
-    public async Task<long> RunAsync(Plan plan, CancellationToken ct)
+    /// <summary>
+    /// Leases the target, then plans on the state as it is under the lease (a promotion racing this one
+    /// has either finished or not started), then runs. Refused gates throw with every refusal.
+    /// </summary>
+    public async Task<(Plan Plan, long Operation)> LeaseAndRunAsync(Request request, Action<Plan> beforeRun, CancellationToken ct)
     {
+        _ctx.RequireStacks();
+        await using var lease = await _ctx.LeaseAsync([request.To], ct).ConfigureAwait(false);
+        var plan = await PlanAsync(request, ct).ConfigureAwait(false);
         if (!plan.Decision.Allowed)
         {
             throw Refused(plan);
         }
 
-        _ctx.RequireStacks();
+        beforeRun(plan);
+        return (plan, await RunAsync(plan, lease, ct).ConfigureAwait(false));
+    }
+
+    private async Task<long> RunAsync(Plan plan, Lease lease, CancellationToken ct)
+    {
         var target = plan.Target.Name;
-        await using var lease = await _ctx.LeaseAsync([target], ct).ConfigureAwait(false);
         var rings = plan.Source is null ? new[] { target } : [plan.Source.Name, target];
         var id = await _ctx.Log.BeginAsync(new OperationIntent(plan.Request.IsRollback ? "rollback" : "promote", rings, _ctx.Actor, plan.Request.Reason)
         {

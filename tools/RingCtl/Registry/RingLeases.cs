@@ -45,6 +45,22 @@ public sealed class RingLeases
 
     private async Task<RingBusyException?> TryAcquireAsync(string[] rings, string owner, TimeSpan ttl, CancellationToken ct)
     {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await TryAcquireOnceAsync(rings, owner, ttl, ct).ConfigureAwait(false);
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && attempt < 5)
+            {
+                // Racing a release of the same rings: try again with a fresh transaction.
+                await Task.Delay(20 * (attempt + 1), ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<RingBusyException?> TryAcquireOnceAsync(string[] rings, string owner, TimeSpan ttl, CancellationToken ct)
+    {
         await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
         foreach (var ring in rings)
@@ -52,7 +68,7 @@ public sealed class RingLeases
             var taken = await c.ExecuteAsync(new CommandDefinition("""
                 insert into ring_leases (ring, owner, acquired_at, expires_at) values (@ring, @owner, now(), now() + @ttl)
                 on conflict (ring) do update set owner = excluded.owner, acquired_at = now(), expires_at = excluded.expires_at, operation_id = null
-                where ring_leases.expires_at < now() or ring_leases.owner = excluded.owner
+                where ring_leases.expires_at < now()
                 """, new { ring, owner, ttl }, tx, cancellationToken: ct)).ConfigureAwait(false);
             if (taken == 0)
             {
