@@ -1,0 +1,70 @@
+using System.Text.Json.Nodes;
+using RingCtl.Cli;
+using RingCtl.Registry;
+using RingCtl.Tests.Support;
+using RingInfra.Core.Tests.Support;
+
+namespace RingCtl.Tests;
+
+/// <summary>
+/// The README's flow on ringctl's own private registry (no RINGCTL_DATABASE_URL: it starts PostgreSQL
+/// under .ringctl/, migrates and seeds it), without Pulumi: every step that touches no stack works,
+/// and the ones that would touch a stack stop with a clear message.
+/// </summary>
+public sealed class ReadmeFlowTests : IDisposable
+{
+    private readonly TempRepo _repo = new();
+
+    public void Dispose()
+    {
+        if (Directory.Exists(Path.Combine(_repo.Root, ".ringctl", "postgres", "data")))
+        {
+            new LocalPostgres(Path.Combine(_repo.Root, ".ringctl", "postgres")).Stop();
+        }
+
+        _repo.Dispose();
+    }
+
+    private Task<RingCtlRunner.Result> Run(params string[] args) =>
+        RingCtlRunner.RunAsync(_repo.Root, new CliContextOptions(DatabaseUrl: null), args);
+
+    [Fact]
+    public async Task TheReadmeFlow_WorksOnThePrivateRegistry_WithoutPulumi()
+    {
+        var up = await Run("up", "canary", "--yes");
+        up.ExitCode.ShouldBe(ExitCodes.Infrastructure);
+        up.ErrLines.Last().ShouldStartWith("ringctl: cannot update stacks here: this ringctl was built without the Pulumi packages");
+        up.ErrLines.Last().ShouldEndWith("`./ringctl plan` shows what would be deployed; --dry-run previews an operation offline");
+
+        var list = await Run("ring", "list", "--json");
+        list.ExitCode.ShouldBe(0, list.Err);
+        JsonNode.Parse(list.Out)!.AsArray().Select(r => r!["name"]!.ToString()).ShouldBe(["stable", "edge", "canary"]);
+
+        var add = await Run("ring", "add", "qa", "--order", "30", "--segment", "qa", "--from", "canary", "--yes");
+        add.ExitCode.ShouldBe(0, add.Err);
+        add.Out.ShouldContain("ring qa added (operation #1)");
+        add.Out.ShouldContain("run `ringctl up qa` where Pulumi is installed");
+        File.Exists(_repo.PathOf("Pulumi.qa.yaml")).ShouldBeTrue();
+        (await Run("lint", "--all")).ExitCode.ShouldBe(0);
+
+        var assign = await Run("tenant", "assign", "acme", "qa", "--dry-run");
+        assign.ExitCode.ShouldBe(0, assign.Err);
+        assign.Out.ShouldStartWith("would move acme: stable → qa (stacks qa, then stable); objects that change:");
+        assign.Out.ShouldContain("changed Ingress autocom-qa/ring spec.rules[acme.acme.io]");
+
+        var promote = await Run("promote", "ai", "--version", "2.5.0", "--to", "edge", "--dry-run");
+        promote.ExitCode.ShouldBe(0, promote.Err);
+        promote.Out.Trim().ShouldBe("would promote(edge): ai 2.4.0 → 2.5.0 (all gates pass); objects that change in edge: ConfigMap autocom-edge/ring-module-lock, Deployment autocom-edge/api, Deployment autocom-edge/horizon");
+
+        var history = await Run("history", "--json");
+        history.ExitCode.ShouldBe(0);
+        JsonNode.Parse(history.Out)!.AsArray().Select(o => $"{o!["kind"]} {o["status"]}").ShouldBe(["ring-add succeeded"]);
+
+        var reconcile = await Run("reconcile");
+        reconcile.ExitCode.ShouldBe(0, reconcile.Err);
+        reconcile.ErrLines.Last().ShouldBe("reconcile: 0 unfinished operation(s), 0 drift finding(s) (report only; --apply to act)");
+
+        var show = await Run("tenant", "show", "acme", "--json");
+        JsonNode.Parse(show.Out)!["ring"]!.ToString().ShouldBe("stable");
+    }
+}
