@@ -22,11 +22,11 @@ public static class ObjectDiff
                 continue;
             }
 
-            var paths = new List<string>();
-            Walk(previous.Body, o.Body, "", paths);
-            if (paths.Count > 0)
+            var fields = new List<FieldChange>();
+            Walk(previous.Body, o.Body, "", fields);
+            if (fields.Count > 0)
             {
-                changes.Add(new ObjectChange(o.Id, o.Kind, ChangeKind.Changed, paths));
+                changes.Add(new ObjectChange(o.Id, o.Kind, ChangeKind.Changed, fields));
             }
         }
 
@@ -34,7 +34,7 @@ public static class ObjectDiff
         return [.. changes.OrderBy(c => c.Id, StringComparer.Ordinal)];
     }
 
-    private static void Walk(JsonNode? a, JsonNode? b, string path, List<string> paths)
+    private static void Walk(JsonNode? a, JsonNode? b, string path, List<FieldChange> paths)
     {
         switch (a, b)
         {
@@ -64,12 +64,19 @@ public static class ObjectDiff
             default:
                 if (!JsonNode.DeepEquals(a, b))
                 {
-                    paths.Add(path);
+                    paths.Add(new FieldChange(path, Text(a), Text(b)));
                 }
 
                 break;
         }
     }
+
+    private static string? Text(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        _ => node.ToJsonString(JsonOptions.Relaxed),
+    };
 
     /// <summary>The key that identifies list items in both lists (<c>name</c>, or <c>host</c> for Ingress rules), if any.</summary>
     private static string? IdentityKey(JsonArray x, JsonArray y) =>

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using RingCtl.Cli;
+using RingInfra.Core.Fleet;
+
+namespace RingCtl.Preview;
+
+/// <summary>Reads a git repository's revisions without touching its working tree (git show, ls-tree, diff).</summary>
+public sealed class GitRepository
+{
+    public GitRepository(string root)
+    {
+        Root = root;
+    }
+
+    public string Root { get; }
+
+    /// <summary>The commit a revision names; a usage error when git does not know it.</summary>
+    public string Resolve(string revision)
+    {
+        var (code, output, error) = Git("rev-parse", "--verify", "--quiet", revision + "^{commit}");
+        return code == 0 ? output.Trim() : throw new CommandException(ExitCodes.Usage, $"revision: git does not know '{revision}' {error.Trim()}".Trim());
+    }
+
+    /// <summary>The default base: where HEAD left main (or master), else the previous commit.</summary>
+    public string DefaultBase()
+    {
+        foreach (var branch in new[] { "origin/main", "main", "origin/master", "master" })
+        {
+            var (code, output, _) = Git("merge-base", "HEAD", branch);
+            if (code == 0 && output.Trim() != Resolve("HEAD"))
+            {
+                return output.Trim();
+            }
+        }
+
+        return Resolve("HEAD~1");
+    }
+
+    public IReadOnlyList<string> ChangedPaths(string baseCommit, string headCommit)
+    {
+        var (code, output, error) = Git("diff", "--name-only", "--no-renames", baseCommit, headCommit);
+        return code == 0
+            ? [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries)]
+            : throw new CommandException(ExitCodes.Infrastructure, $"git diff {baseCommit} {headCommit}: {error.Trim()}");
+    }
+
+    /// <summary>The repository's files as they are at <paramref name="commit"/>.</summary>
+    public IRepositoryFiles At(string commit) => new GitFiles(this, commit);
+
+    internal (int Code, string Output, string Error) Git(params string[] args)
+    {
+        var psi = new ProcessStartInfo("git") { WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        try
+        {
+            using var p = Process.Start(psi)!;
+            var output = p.StandardOutput.ReadToEndAsync();
+            var error = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            return (p.ExitCode, output.Result, error);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new CommandException(ExitCodes.Infrastructure, $"git is needed for previews: {e.Message}");
+        }
+    }
+
+    private sealed class GitFiles(GitRepository git, string commit) : IRepositoryFiles
+    {
+        public string? ReadText(string path)
+        {
+            var (code, output, _) = git.Git("show", $"{commit}:{path}");
+            return code == 0 ? output : null;
+        }
+
+        public IReadOnlyList<string> ListFiles(string directory)
+        {
+            var (code, output, _) = git.Git("ls-tree", "--name-only", commit, directory.Length == 0 ? "." : directory.TrimEnd('/') + "/");
+            return code == 0
+                ? [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Contains('/', StringComparison.Ordinal) ? p[(p.LastIndexOf('/') + 1)..] : p).Order(StringComparer.Ordinal)]
+                : [];
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using RingCtl.Stacks;
+using RingInfra.Core.Config;
+using RingInfra.Core.Diff;
+using RingInfra.Core.Fleet;
+using RingInfra.Core.Kube;
+using RingInfra.Core.Preview;
+using RingInfra.Core.Rendering;
+
+namespace RingCtl.Preview;
+
+/// <summary>
+/// Builds the preview of a change: the affected rings from the changed paths, then per ring either an
+/// offline diff of Core's renders at both revisions (read from git, the working tree untouched) or the
+/// engine's preview through <see cref="IStackRunner"/>.
+/// </summary>
+public sealed class PreviewBuilder
+{
+    private readonly GitRepository _git;
+    private readonly IReadOnlyCollection<string> _secrets;
+
+    public PreviewBuilder(GitRepository git, IReadOnlyCollection<string> secrets)
+    {
+        _git = git;
+        _secrets = secrets;
+    }
+
+    public async Task<PreviewReport> BuildAsync(string baseRev, string headRev, IReadOnlyCollection<string> onlyRings, IStackRunner? online, IProgress<string> progress, CancellationToken ct)
+    {
+        var b = _git.Resolve(baseRev);
+        var h = _git.Resolve(headRev);
+        var paths = _git.ChangedPaths(b, h);
+        var (before, beforeError) = Load(_git.At(b));
+        var (after, afterError) = Load(_git.At(h));
+        var known = RingNames(_git.At(b)).Union(RingNames(_git.At(h)));
+        var affected = AffectedRings.From(paths, known);
+        var rings = affected.Rings.Where(r => onlyRings.Count == 0 || onlyRings.Contains(r)).ToList();
+        var notes = new List<string>();
+        if (affected.All)
+        {
+            notes.Add(online is null
+                ? "infra/, Pulumi.yaml or the shared stack changed: every ring is affected. This offline preview renders both revisions with this ringctl's Core; a change to the programs themselves shows in the online preview."
+                : "infra/, Pulumi.yaml or the shared stack changed: every ring is affected.");
+        }
+
+        if (beforeError is not null)
+        {
+            notes.Add($"the base revision does not validate ({beforeError.Split('\n')[0]}…): its rings count as empty");
+        }
+
+        var previews = new List<RingPreview>();
+        foreach (var ring in rings)
+        {
+            if (afterError is not null)
+            {
+                previews.Add(new RingPreview { Ring = ring, Error = "the head revision does not validate:\n" + afterError });
+                continue;
+            }
+
+            var changes = Diff(before, after, ring);
+            previews.Add(online is null ? Offline(ring, changes) : await OnlineAsync(online, ring, changes, progress, ct).ConfigureAwait(false));
+        }
+
+        return new PreviewReport { Base = b, Head = h, Offline = online is null, ChangedPaths = paths, Rings = previews, Reasons = affected.Reasons, Notes = notes };
+    }
+
+    private RingPreview Offline(string ring, IReadOnlyList<ObjectChange> changes) => new()
+    {
+        Ring = ring,
+        Creates = changes.Count(c => c.Change == ChangeKind.Added),
+        Deletes = changes.Count(c => c.Change == ChangeKind.Removed),
+        Replaces = changes.Count(c => c.Replaces),
+        Updates = changes.Count(c => c.Change == ChangeKind.Changed && !c.Replaces),
+        RollsPods = changes.Any(c => c.RollsPods),
+        Changes = changes,
+        Lines = DiffLines.For(changes, _secrets),
+    };
+
+    private async Task<RingPreview> OnlineAsync(IStackRunner runner, string ring, IReadOnlyList<ObjectChange> changes, IProgress<string> progress, CancellationToken ct)
+    {
+        var stack = StackId.Ring(ring);
+        await runner.SelectOrCreateAsync(stack, ct).ConfigureAwait(false);
+        progress.Report($"previewing {stack}");
+        var result = await runner.PreviewAsync(stack, progress, ct).ConfigureAwait(false);
+        return new RingPreview
+        {
+            Ring = ring,
+            Creates = result.Creates,
+            Updates = result.Updates,
+            Replaces = result.Replaces,
+            Deletes = result.Deletes,
+            RollsPods = changes.Any(c => c.RollsPods),
+            Changes = changes,
+            Lines = DiffLines.Scrub(result.Diff, _secrets).Split('\n').Where(l => l.Length > 0).ToList(),
+        };
+    }
+
+    private static IReadOnlyList<ObjectChange> Diff(RingFleet? before, RingFleet? after, string ring)
+    {
+        IEnumerable<KubeObject> Objects(RingFleet? fleet) =>
+            fleet?.Find(ring) is { } def ? RingRenderer.Render(def, fleet.Shared).Objects : [];
+        return ObjectDiff.Compare(Objects(before), Objects(after));
+    }
+
+    private static (RingFleet? Fleet, string? Error) Load(IRepositoryFiles files)
+    {
+        try
+        {
+            return (FleetLoader.Load(files), null);
+        }
+        catch (RingConfigException e)
+        {
+            return (null, string.Join("\n", e.Problems.Count > 0 ? e.Problems.Select(p => p.Message) : [e.Message]));
+        }
+    }
+
+    private static IEnumerable<string> RingNames(IRepositoryFiles files) =>
+        files.ListFiles("").Where(FleetLoader.IsRingFile).Select(f => f["Pulumi.".Length..^".yaml".Length]);
+}

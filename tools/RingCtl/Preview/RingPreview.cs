@@ -1,0 +1,29 @@
+using RingInfra.Core.Diff;
+
+namespace RingCtl.Preview;
+
+/// <summary>What a change does to one ring: its object changes (offline) or the engine's counts and diff (online).</summary>
+public sealed record RingPreview
+{
+    public required string Ring { get; init; }
+
+    public int Creates { get; init; }
+
+    public int Updates { get; init; }
+
+    public int Replaces { get; init; }
+
+    public int Deletes { get; init; }
+
+    public bool RollsPods { get; init; }
+
+    /// <summary>The diff lines shown in the ring's collapsible section (already redacted).</summary>
+    public IReadOnlyList<string> Lines { get; init; } = [];
+
+    public IReadOnlyList<ObjectChange> Changes { get; init; } = [];
+
+    /// <summary>Set when the ring could not be previewed (e.g. its config does not validate at head).</summary>
+    public string? Error { get; init; }
+
+    public bool Changed => Creates + Updates + Replaces + Deletes > 0;
+}
