@@ -98,7 +98,7 @@ public static class DiffLines
                 x++;
                 y++;
             }
-            else if (y < b.Count && (x == a.Count || lcs[x, y + 1] >= lcs[x + 1, y]))
+            else if (y < b.Count && (x == a.Count || lcs[x, y + 1] > lcs[x + 1, y]))
             {
                 result.Add("+" + b[y++]);
             }

@@ -1,7 +1,7 @@
 namespace RingCtl.Stacks;
 
 /// <summary>
-/// Picks the runner: the Automation API one when ringctl was built with Pulumi (build property
+/// Picks the runner: <c>RINGCTL_STACK_RUNNER=simulate</c> gives the local simulation; otherwise the Automation API one when ringctl was built with Pulumi (build property
 /// <c>RingCtlWithPulumi</c>, on by default) and the <c>pulumi</c> CLI is on PATH; otherwise one that
 /// explains why stacks cannot be updated here.
 /// </summary>
@@ -9,6 +9,11 @@ public static class StackRunners
 {
     public static IStackRunner Create(string repositoryRoot)
     {
+        if (Environment.GetEnvironmentVariable("RINGCTL_STACK_RUNNER") == "simulate")
+        {
+            return new SimulatedStackRunner(repositoryRoot);
+        }
+
 #if RINGCTL_PULUMI
         var cli = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, "pulumi")).FirstOrDefault(File.Exists);
         return cli is null

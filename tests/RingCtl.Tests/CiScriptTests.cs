@@ -1,0 +1,296 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Npgsql;
+using RingCtl.Registry;
+using RingCtl.Tests.Support;
+using RingInfra.Core.Kube;
+using Repo = RingInfra.Core.Tests.Support.Repo;
+
+namespace RingCtl.Tests;
+
+/// <summary>
+/// The CI pipelines: the workflow files parse, and every script they call runs against a temporary git
+/// repository and a real registry, its online steps going through IStackRunner (the local simulation).
+/// </summary>
+[Collection("postgres")]
+public sealed class CiScriptTests : IDisposable
+{
+    private readonly PostgresFixture _pg;
+    private readonly GitRepo _git = new();
+
+    public CiScriptTests(PostgresFixture pg)
+    {
+        _pg = pg;
+    }
+
+    public void Dispose() => _git.Dispose();
+
+    private async Task<string> RegistryAsync()
+    {
+        var cs = await _pg.NewDatabaseAsync();
+        await using var db = new RegistryDatabase(cs);
+        await RegistryMigrator.MigrateAsync(db.DataSource, default);
+        await new RingRegistry(db).SeedAsync(_git.Files.Load(), default);
+        return cs;
+    }
+
+    private (int Code, string Out, string Err) Script(string script, string registry, IDictionary<string, string>? env = null, params string[] args)
+    {
+        var psi = new ProcessStartInfo("bash") { WorkingDirectory = _git.Root, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(Repo.Root, "tools", "ci", script));
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment["RINGCTL"] = $"dotnet {Path.Combine(AppContext.BaseDirectory, "ringctl.dll")}";
+        psi.Environment["RINGCTL_ROOT"] = _git.Root;
+        psi.Environment["RINGCTL_DATABASE_URL"] = registry;
+        psi.Environment["RINGCTL_STACK_RUNNER"] = "simulate";
+        psi.Environment["RINGCTL_ACTOR"] = "ci";
+        foreach (var name in new[] { "GITHUB_TOKEN", "GITLAB_TOKEN", "CI" })
+        {
+            psi.Environment.Remove(name);
+        }
+
+        foreach (var (k, v) in env ?? new Dictionary<string, string>())
+        {
+            psi.Environment[k] = v;
+        }
+
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, stdout.Result, stderr);
+    }
+
+    private string SimulatedCalls() => File.ReadAllText(Path.Combine(_git.Root, ".ringctl", "simulated-stacks", "calls.log"));
+
+    [Theory]
+    [InlineData(".github/workflows/preview.yml")]
+    [InlineData(".github/workflows/promote.yml")]
+    [InlineData(".github/workflows/rollout.yml")]
+    [InlineData(".gitlab-ci.yml")]
+    public void WorkflowFile_ParsesAsYaml_AndCallsOnlyScriptsThatExist(string file)
+    {
+        var text = File.ReadAllText(Path.Combine(Repo.Root, file));
+        var doc = Yaml.ParseDocument(text, file).ShouldBeOfType<JsonObject>();
+        doc.Count.ShouldBeGreaterThan(0);
+        var scripts = System.Text.RegularExpressions.Regex.Matches(text, @"tools/ci/[a-z_]+\.(sh|py)").Select(m => m.Value).Distinct().ToList();
+        scripts.ShouldNotBeEmpty();
+        foreach (var script in scripts)
+        {
+            var path = Path.Combine(Repo.Root, script);
+            File.Exists(path).ShouldBeTrue(script);
+            File.GetUnixFileMode(path).HasFlag(UnixFileMode.UserExecute).ShouldBeTrue($"{script} is executable");
+        }
+    }
+
+    [Fact]
+    public async Task PreviewScript_PostsOneComment_ThenUpdatesIt()
+    {
+        var registry = await RegistryAsync();
+        var baseRev = _git.Git("rev-parse", "HEAD").Trim();
+        _git.Files.Replace("Pulumi.edge.yaml", "LOG_LEVEL: info", "LOG_LEVEL: notice");
+        _git.Commit("edge logs less");
+        using var github = new FakeGitHub();
+        var env = new Dictionary<string, string>
+        {
+            ["GITHUB_TOKEN"] = "token-123",
+            ["GITHUB_REPOSITORY"] = "acme/rings",
+            ["PR_NUMBER"] = "42",
+            ["GITHUB_API_URL"] = github.Url,
+            ["BASE_SHA"] = baseRev,
+            ["HEAD_SHA"] = "HEAD",
+        };
+
+        var first = Script("preview.sh", registry, env);
+        first.Code.ShouldBe(0, first.Err);
+        first.Out.Trim().ShouldBe("preview comment posted on pull request #42");
+        var second = Script("preview.sh", registry, env);
+        second.Code.ShouldBe(0, second.Err);
+        second.Out.Trim().ShouldBe("preview comment updated on pull request #42");
+
+        github.Requests.Select(r => r.Split(' ')[0] + " " + r.Split(' ')[1]).ShouldBe(
+        [
+            "GET /repos/acme/rings/issues/42/comments?per_page=100",
+            "POST /repos/acme/rings/issues/42/comments",
+            "GET /repos/acme/rings/issues/42/comments?per_page=100",
+            "PATCH /repos/acme/rings/issues/comments/1",
+        ]);
+        github.Comments.ShouldHaveSingleItem().ShouldStartWith("<!-- ringctl-preview -->");
+        github.Comments[0].ShouldContain("· Pulumi preview ·"); // online: the counts are the (simulated) engine's, pods roll from the renders
+        github.Comments[0].ShouldContain("| edge | 0 | 0 | 0 | 0 | yes |");
+        github.Authorization.ShouldBe("Bearer token-123");
+        SimulatedCalls().ShouldBe("select edge\npreview edge\nselect edge\npreview edge\n");
+    }
+
+    [Fact]
+    public async Task PreviewScript_WithoutAToken_PrintsTheComment()
+    {
+        var registry = await RegistryAsync();
+        var baseRev = _git.Git("rev-parse", "HEAD").Trim();
+        File.AppendAllText(_git.Files.PathOf("README.md"), "docs\n");
+        _git.Commit("docs");
+
+        var run = Script("preview.sh", registry, new Dictionary<string, string> { ["BASE_SHA"] = baseRev, ["RINGCTL_OFFLINE"] = "1" });
+
+        run.Code.ShouldBe(0, run.Err);
+        run.Out.ShouldStartWith("<!-- ringctl-preview -->");
+        run.Out.ShouldContain("No ring stack is affected by this change");
+        run.Err.ShouldContain("(no GitHub or GitLab token: the preview was printed, not posted)");
+    }
+
+    [Fact]
+    public async Task PromoteScript_RunsTheGates_UpdatesTheStack_AndCommitsTheLockWithThePromoteMessage()
+    {
+        var registry = await RegistryAsync();
+        var refused = Script("promote.sh", registry, args: ["ai", "canary", "edge"]);
+        refused.Code.ShouldBe(4);
+        refused.Err.ShouldContain("bake: ai 2.5.0 landed in canary 0m ago");
+
+        await using (var c = new NpgsqlConnection(registry))
+        {
+            await c.OpenAsync();
+            await using var cmd = new NpgsqlCommand("update module_landings set landed_at = now() - interval '2 days' where ring = 'canary'", c);
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        var run = Script("promote.sh", registry, new Dictionary<string, string> { ["PROMOTE_ALIAS"] = "ai", ["PROMOTE_FROM"] = "canary", ["PROMOTE_TO"] = "edge" });
+
+        run.Code.ShouldBe(0, run.Err);
+        run.Out.Trim().ShouldBe("promote(edge): ai 2.4.0 → 2.5.0");
+        _git.Git("log", "-1", "--format=%s").Trim().ShouldBe("promote(edge): ai 2.4.0 → 2.5.0");
+        _git.Git("show", "--name-only", "--format=", "HEAD").Trim().ShouldBe("stacks/locks/edge.lock.json");
+        SimulatedCalls().ShouldBe("select edge\nupdate edge\noutputs edge\n");
+    }
+
+    [Fact]
+    public async Task RolloutScript_UpdatesEveryRingInRolloutOrder_AndStopsAtAFailedGate()
+    {
+        var registry = await RegistryAsync();
+        var run = Script("rollout.sh", registry);
+        run.Code.ShouldBe(0, run.Err);
+        run.Out.ShouldContain("rollout.sh: all rings updated: canary edge stable");
+        SimulatedCalls().Split('\n').Where(l => l.StartsWith("update", StringComparison.Ordinal)).ShouldBe(["update canary", "update edge", "update stable"]);
+
+        using var health = new Health("""{"status":"ok","ring":{"name":"stable","lock_path":"modules/manifests/stable.lock.json"}}""");
+        var stopped = Script("rollout.sh", registry, new Dictionary<string, string> { ["RINGCTL_VERIFY_URL_CANARY"] = health.Url });
+        stopped.Code.ShouldBe(6);
+        stopped.Err.ShouldContain("rollout.sh: stopped at canary (verification failed)");
+        SimulatedCalls().Split('\n').Where(l => l.StartsWith("update", StringComparison.Ordinal)).ShouldBe(["update canary", "update edge", "update stable", "update canary"]);
+    }
+
+    /// <summary>Just enough of GitHub's issue-comment API, on loopback.</summary>
+    private sealed class FakeGitHub : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+
+        public FakeGitHub()
+        {
+            var port = FreePort();
+            Url = $"http://127.0.0.1:{port}";
+            _listener.Prefixes.Add(Url + "/");
+            _listener.Start();
+            _ = Task.Run(ServeAsync);
+        }
+
+        public string Url { get; }
+
+        public List<string> Requests { get; } = [];
+
+        public List<string> Comments { get; } = [];
+
+        public string? Authorization { get; private set; }
+
+        private async Task ServeAsync()
+        {
+            while (_listener.IsListening)
+            {
+                HttpListenerContext ctx;
+                try
+                {
+                    ctx = await _listener.GetContextAsync();
+                }
+                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+                {
+                    return;
+                }
+
+                var body = await new StreamReader(ctx.Request.InputStream).ReadToEndAsync();
+                lock (Requests)
+                {
+                    Requests.Add($"{ctx.Request.HttpMethod} {ctx.Request.Url!.PathAndQuery}");
+                    Authorization = ctx.Request.Headers["Authorization"];
+                }
+
+                string response;
+                switch (ctx.Request.HttpMethod)
+                {
+                    case "GET":
+                        response = new JsonArray([.. Comments.Select((c, i) => (JsonNode?)new JsonObject { ["id"] = i + 1, ["body"] = c })]).ToJsonString();
+                        break;
+                    case "POST":
+                        Comments.Add(JsonNode.Parse(body)!["body"]!.ToString());
+                        response = "{\"id\": 1}";
+                        break;
+                    default:
+                        Comments[0] = JsonNode.Parse(body)!["body"]!.ToString();
+                        response = "{\"id\": 1}";
+                        break;
+                }
+
+                var bytes = Encoding.UTF8.GetBytes(response);
+                ctx.Response.ContentType = "application/json";
+                await ctx.Response.OutputStream.WriteAsync(bytes);
+                ctx.Response.Close();
+            }
+        }
+
+        public void Dispose() => _listener.Close();
+    }
+
+    /// <summary>A ring's /api/health on loopback.</summary>
+    private sealed class Health : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+
+        public Health(string body)
+        {
+            Url = $"http://127.0.0.1:{FreePort()}";
+            _listener.Prefixes.Add(Url + "/");
+            _listener.Start();
+            _ = Task.Run(async () =>
+            {
+                while (_listener.IsListening)
+                {
+                    try
+                    {
+                        var ctx = await _listener.GetContextAsync();
+                        await ctx.Response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(body));
+                        ctx.Response.Close();
+                    }
+                    catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+
+        public string Url { get; }
+
+        public void Dispose() => _listener.Close();
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}

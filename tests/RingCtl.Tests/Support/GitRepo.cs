@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using RingInfra.Core.Tests.Support;
+
+namespace RingCtl.Tests.Support;
+
+/// <summary>A real temporary git repository holding the ring files, locks and shared stack, for preview and CI-script tests.</summary>
+public sealed class GitRepo : IDisposable
+{
+    public GitRepo()
+    {
+        Files = new TempRepo();
+        File.WriteAllText(Files.PathOf("README.md"), "# ring repo\n");
+        Directory.CreateDirectory(Files.PathOf("infra/RingInfra"));
+        File.WriteAllText(Files.PathOf("infra/RingInfra/Program.cs"), "// program\n");
+        File.WriteAllText(Files.PathOf(".gitignore"), ".ringctl/\nout/\n");
+        Git("init", "-q", "-b", "main");
+        Commit("base");
+    }
+
+    public TempRepo Files { get; }
+
+    public string Root => Files.Root;
+
+    public string Commit(string message)
+    {
+        Git("add", "-A");
+        Git("-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "-q", "--allow-empty", "-m", message);
+        return Git("rev-parse", "HEAD").Trim();
+    }
+
+    public string Git(params string[] args)
+    {
+        var psi = new ProcessStartInfo("git") { WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var error = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        p.ExitCode.ShouldBe(0, $"git {string.Join(' ', args)}: {error}");
+        return output.Result;
+    }
+
+    public void Dispose() => Files.Dispose();
+}

@@ -1,0 +1,115 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using RingInfra.Core.Fleet;
+using RingInfra.Core.Kube;
+using RingInfra.Core.Locks;
+
+namespace RingCtl.Stacks;
+
+/// <summary>
+/// <c>RINGCTL_STACK_RUNNER=simulate</c>: every stack step against a local simulation under
+/// <c>.ringctl/simulated-stacks/</c> instead of Pulumi — config is kept, an update "deploys" the tenants and
+/// the lock as they are then, outputs report them. A rehearsal of a pipeline with no backend, and what
+/// the CI-script tests run the online steps against. Every call is appended to <c>calls.log</c>.
+/// </summary>
+public sealed class SimulatedStackRunner : IStackRunner
+{
+    private readonly string _root;
+    private readonly string _dir;
+    private readonly Lock _gate = new();
+
+    public SimulatedStackRunner(string repositoryRoot)
+    {
+        _root = repositoryRoot;
+        _dir = Path.Combine(repositoryRoot, ".ringctl", "simulated-stacks");
+        Directory.CreateDirectory(_dir);
+    }
+
+    private string StateFile(StackId stack) => Path.Combine(_dir, (stack.Shared ? "shared-" : "ring-") + stack.Name + ".json");
+
+    private JsonObject Load(StackId stack) => File.Exists(StateFile(stack)) ? (JsonObject)JsonNode.Parse(File.ReadAllText(StateFile(stack)))! : new JsonObject { ["config"] = new JsonObject() };
+
+    private void Save(StackId stack, JsonObject state) => File.WriteAllText(StateFile(stack), state.ToJsonString(JsonOptions.Indented));
+
+    private void Log(string call)
+    {
+        lock (_gate)
+        {
+            File.AppendAllText(Path.Combine(_dir, "calls.log"), call + "\n");
+        }
+    }
+
+    public Task SelectOrCreateAsync(StackId stack, CancellationToken cancellationToken)
+    {
+        Log($"select {stack.Name}");
+        Save(stack, Load(stack));
+        return Task.CompletedTask;
+    }
+
+    public Task SetConfigAsync(StackId stack, string key, string value, CancellationToken cancellationToken)
+    {
+        Log($"config {stack.Name} {key}={value}");
+        var state = Load(stack);
+        state["config"]![key] = value;
+        Save(stack, state);
+        return Task.CompletedTask;
+    }
+
+    public Task<StackChanges> PreviewAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        Log($"preview {stack.Name}");
+        return Task.FromResult(new StackChanges(0, 0, 0, 0, 0, "(simulated preview: no engine diff)"));
+    }
+
+    public Task<StackChanges> UpdateAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        Log($"update {stack.Name}");
+        var state = Load(stack);
+        if (stack.Shared)
+        {
+            state["revision"] = (Node.AsInt(state["revision"]) ?? 0) + 1;
+        }
+        else
+        {
+            var ring = FleetLoader.Load(new DirectoryFiles(_root)).Find(stack.Name);
+            var tenants = state["config"]?["ring-infra:tenants"] is JsonValue v && v.TryGetValue<string>(out var json)
+                ? JsonSerializer.Deserialize<string[]>(json)!
+                : ring?.Config.Tenants.ToArray() ?? [];
+            var lockText = File.ReadAllText(Path.Combine(_root, "stacks", "locks", $"{stack.Name}.lock.json"));
+            state["deployed"] = new JsonObject
+            {
+                ["tenants"] = new JsonArray([.. tenants.Order(StringComparer.Ordinal).Select(t => (JsonNode?)JsonValue.Create(t))]),
+                ["lockHash"] = ModuleLockParser.Parse(lockText, stack.Name, stack.Name).Hash,
+                ["secretsRevision"] = "sim-" + (Node.AsInt(Load(StackId.SharedStack())["revision"]) ?? 0),
+            };
+        }
+
+        Save(stack, state);
+        progress.Report($"(simulated) {stack} updated");
+        return Task.FromResult(new StackChanges(0, 1, 0, 0, 0));
+    }
+
+    public Task<IReadOnlyDictionary<string, object?>> GetOutputsAsync(StackId stack, CancellationToken cancellationToken)
+    {
+        Log($"outputs {stack.Name}");
+        var state = Load(stack);
+        IReadOnlyDictionary<string, object?> outputs = stack.Shared
+            ? new Dictionary<string, object?> { ["secretsRevision"] = "sim-" + (Node.AsInt(state["revision"]) ?? 0) }
+            : state["deployed"] is JsonObject d
+                ? new Dictionary<string, object?>
+                {
+                    ["ring"] = stack.Name,
+                    ["tenants"] = d["tenants"]!.AsArray().Select(t => (object?)t!.ToString()).ToArray(),
+                    ["lockHash"] = d["lockHash"]!.ToString(),
+                    ["secretsRevision"] = d["secretsRevision"]!.ToString(),
+                }
+                : new Dictionary<string, object?>();
+        return Task.FromResult(outputs);
+    }
+
+    public Task CancelAsync(StackId stack, CancellationToken cancellationToken)
+    {
+        Log($"cancel {stack.Name}");
+        return Task.CompletedTask;
+    }
+}
