@@ -68,7 +68,7 @@ public sealed class ConcurrencyTests
 
         winner.ExitCode.ShouldBe(ExitCodes.Ok, winner.Err);
         second.ExitCode.ShouldBe(ExitCodes.Conflict);
-        second.ErrLines.Last().ShouldStartWith("ringctl: ring busy: canary is held by tester (pid ");
+        second.ErrLines.Last().ShouldStartWith("ringctl: ring busy: canary is held by tester (host ");
         var ops = await h.Log.HistoryAsync("canary", null, "orders", 10, default);
         ops.ShouldHaveSingleItem().Status.ShouldBe("succeeded");
         stacks.Calls.Count(c => c == "update canary").ShouldBe(1);

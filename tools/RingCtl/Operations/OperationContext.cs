@@ -33,7 +33,7 @@ public sealed class OperationContext
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
 
     /// <summary>The lease owner: who, which process, and which run (two runs in one process never share a lease).</summary>
-    public string Owner => $"{Actor} (pid {Environment.ProcessId}, run {_run})";
+    public string Owner => LeaseOwner.Describe(Actor, _run);
 
     /// <summary>The repository's rings and shared facts, validated (every problem at once, exit 2).</summary>
     public RingFleet LoadFleet()
@@ -85,6 +85,7 @@ public sealed class OperationContext
     /// <summary>Test hook for the crash suite: <c>RINGCTL_CRASH_AT=&lt;step&gt;</c> ends the process abruptly at that step.</summary>
     public static void CrashPoint(string step)
     {
+        System.Diagnostics.Debug.Assert(CrashSteps.All.Contains(step), $"unknown crash step {step}");
         if (Environment.GetEnvironmentVariable("RINGCTL_CRASH_AT") == step)
         {
             Environment.Exit(86);

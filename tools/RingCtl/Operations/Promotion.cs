@@ -138,7 +138,7 @@ public sealed class Promotion
             },
         }, ct).ConfigureAwait(false);
         await lease.AttachAsync(id, ct).ConfigureAwait(false);
-        OperationContext.CrashPoint("promote.intent");
+        OperationContext.CrashPoint(CrashSteps.Promotion(plan.Request.IsRollback, "intent"));
         var previous = plan.Target.Lock;
         var next = previous.With(plan.Module);
         var stack = StackId.Ring(target);
@@ -147,12 +147,12 @@ public sealed class Promotion
         {
             LockFiles.Write(_ctx.Root, next);
             await _ctx.Log.StepAsync(id, "lock written", ct).ConfigureAwait(false);
-            OperationContext.CrashPoint("promote.lock-written");
+            OperationContext.CrashPoint(CrashSteps.Promotion(plan.Request.IsRollback, "lock-written"));
             step = $"update {target}";
             await _ctx.Stacks.SelectOrCreateAsync(stack, ct).ConfigureAwait(false);
             _ctx.Progress.Report($"updating {stack}");
             await _ctx.Stacks.UpdateAsync(stack, _ctx.Progress, ct).ConfigureAwait(false);
-            OperationContext.CrashPoint("promote.updated");
+            OperationContext.CrashPoint(CrashSteps.Promotion(plan.Request.IsRollback, "updated"));
             step = "verify";
             await _ctx.Log.StepAsync(id, step, ct).ConfigureAwait(false);
             await VerifyAsync(target, next, ct).ConfigureAwait(false);
@@ -165,7 +165,7 @@ public sealed class Promotion
         await _ctx.Registry.RecordLandingAsync(target, plan.Module.Alias, plan.Module.Version.ToString(), ct).ConfigureAwait(false);
         await _ctx.Registry.SetHeldAsync(target, null, ct).ConfigureAwait(false);
         await _ctx.Log.CloseAsync(id, "succeeded", null, ct).ConfigureAwait(false);
-        OperationContext.CrashPoint("promote.closed");
+        OperationContext.CrashPoint(CrashSteps.Promotion(plan.Request.IsRollback, "closed"));
         return id;
     }
 

@@ -24,7 +24,13 @@ public sealed class Reconciler
     public async Task<IReadOnlyList<Finding>> RunAsync(bool apply, CancellationToken ct)
     {
         var findings = new List<Finding>();
-        var live = (await _ctx.Leases.ActiveAsync(ct).ConfigureAwait(false)).Select(l => l.Ring).ToHashSet();
+        // A lease whose holder died on this host (its process is gone) does not count as live.
+        var active = await _ctx.Leases.ActiveAsync(ct).ConfigureAwait(false);
+        var live = active.Where(l => !LeaseOwner.IsDeadHere(l.Owner)).Select(l => l.Ring).ToHashSet();
+        if (apply)
+        {
+            await _ctx.Leases.ReleaseDeadAsync(active.Where(l => LeaseOwner.IsDeadHere(l.Owner)).Select(l => (l.Ring, l.Owner)), ct).ConfigureAwait(false);
+        }
         foreach (var op in await _ctx.Log.PendingAsync(null, ct).ConfigureAwait(false))
         {
             if (op.Rings.Any(live.Contains))

@@ -51,7 +51,7 @@ public sealed class RingLifecycle
     {
         var name = plan.Ring.Name;
         var id = await _ctx.Log.BeginAsync(new OperationIntent("ring-add", [name], _ctx.Actor, $"from {plan.SourceRing}") { To = name }, ct).ConfigureAwait(false);
-        OperationContext.CrashPoint("ring-add.intent");
+        OperationContext.CrashPoint(CrashSteps.RingAddIntent);
         var created = new List<string>();
         var registered = false;
         try
@@ -69,7 +69,7 @@ public sealed class RingLifecycle
                 IsActive = true,
             }, ct).ConfigureAwait(false);
             registered = true;
-            OperationContext.CrashPoint("ring-add.registered");
+            OperationContext.CrashPoint(CrashSteps.RingAddRegistered);
             foreach (var (path, text) in new[] { (plan.LockFile, plan.LockText), (plan.StackFile, plan.StackText) })
             {
                 LockFiles.WriteText(Path.Combine(_ctx.Root, path), text);
@@ -82,14 +82,14 @@ public sealed class RingLifecycle
             }
 
             await _ctx.Log.StepAsync(id, "files written", ct).ConfigureAwait(false);
-            OperationContext.CrashPoint("ring-add.files-written");
+            OperationContext.CrashPoint(CrashSteps.RingAddFilesWritten);
             if (updateStack)
             {
                 var stack = StackId.Ring(name);
                 await _ctx.Stacks.SelectOrCreateAsync(stack, ct).ConfigureAwait(false);
                 _ctx.Progress.Report($"updating {stack}");
                 await _ctx.Stacks.UpdateAsync(stack, _ctx.Progress, ct).ConfigureAwait(false);
-                OperationContext.CrashPoint("ring-add.updated");
+                OperationContext.CrashPoint(CrashSteps.RingAddUpdated);
             }
 
             await _ctx.Log.CloseAsync(id, "succeeded", null, ct).ConfigureAwait(false);

@@ -63,7 +63,7 @@ public sealed class Rollout
         await using var lease = await _ctx.LeaseAsync(names, ct).ConfigureAwait(false);
         var id = await _ctx.Log.BeginAsync(new OperationIntent("secrets-sync", names, _ctx.Actor, reason), ct).ConfigureAwait(false);
         await lease.AttachAsync(id, ct).ConfigureAwait(false);
-        OperationContext.CrashPoint("secrets.intent");
+        OperationContext.CrashPoint(CrashSteps.SecretsIntent);
         var done = new List<string>();
         string revision;
         try
@@ -75,7 +75,7 @@ public sealed class Rollout
             await _ctx.Stacks.UpdateAsync(shared, _ctx.Progress, ct).ConfigureAwait(false);
             revision = await StackOutputs.StringAsync(_ctx.Stacks, shared, "secretsRevision", ct).ConfigureAwait(false)
                 ?? throw new InvalidOperationException("the shared stack exports no secretsRevision");
-            OperationContext.CrashPoint("secrets.shared-updated");
+            OperationContext.CrashPoint(CrashSteps.SecretsSharedUpdated);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -94,7 +94,7 @@ public sealed class Rollout
                 }
 
                 done.Add(ring.Name);
-                OperationContext.CrashPoint($"secrets.{ring.Name}-updated");
+                OperationContext.CrashPoint(CrashSteps.SecretsRingUpdated);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -103,6 +103,7 @@ public sealed class Rollout
         }
 
         await _ctx.Log.CloseAsync(id, "succeeded", null, ct).ConfigureAwait(false);
+        OperationContext.CrashPoint(CrashSteps.SecretsClosed);
         return (id, revision);
     }
 

@@ -55,7 +55,7 @@ public sealed class TenantMove
         }
 
         await lease.AttachAsync(opId, ct).ConfigureAwait(false);
-        OperationContext.CrashPoint("move.registry-committed");
+        OperationContext.CrashPoint(CrashSteps.MoveRegistryCommitted);
         var touched = new List<string>();
         var step = "";
         try
@@ -65,14 +65,14 @@ public sealed class TenantMove
                 step = $"update {ring}";
                 touched.Add(ring);
                 await ConvergeAsync(opId, ring, ct).ConfigureAwait(false);
-                OperationContext.CrashPoint($"move.{(ring == plan.To ? "target" : "source")}-updated");
+                OperationContext.CrashPoint(ring == plan.To ? CrashSteps.MoveTargetUpdated : CrashSteps.MoveSourceUpdated);
             }
 
             step = "verify";
             await _ctx.Log.StepAsync(opId, step, ct).ConfigureAwait(false);
             await VerifyAsync(plan, ct).ConfigureAwait(false);
             await _ctx.Log.CloseAsync(opId, "succeeded", null, ct).ConfigureAwait(false);
-            OperationContext.CrashPoint("move.closed");
+            OperationContext.CrashPoint(CrashSteps.MoveClosed);
             return opId;
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -96,6 +96,16 @@ public sealed class RingLeases
         await c.ExecuteAsync(new CommandDefinition("delete from ring_leases where ring = any(@rings) and owner = @owner", new { rings, owner })).ConfigureAwait(false);
     }
 
+    /// <summary>Removes leases whose holders are known dead (reconcile), each only if the same holder still has it.</summary>
+    public async Task ReleaseDeadAsync(IEnumerable<(string Ring, string Owner)> dead, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        foreach (var (ring, owner) in dead)
+        {
+            await c.ExecuteAsync(new CommandDefinition("delete from ring_leases where ring = @ring and owner = @owner", new { ring, owner }, cancellationToken: ct)).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Leases currently held (not expired), for <c>ring show</c> and reconcile.</summary>
     public async Task<IReadOnlyList<(string Ring, string Owner, DateTime Since, DateTime Until)>> ActiveAsync(CancellationToken ct)
     {

@@ -1,0 +1,35 @@
+namespace RingCtl.Operations;
+
+/// <summary>
+/// The named steps of every operation at which the crash suite (<c>RINGCTL_CRASH_AT=&lt;step&gt;</c>) can kill
+/// ringctl; after each, <c>ringctl reconcile --apply</c> must converge registry, locks, stacks and the log.
+/// </summary>
+public static class CrashSteps
+{
+    public const string MoveRegistryCommitted = "move.registry-committed";
+    public const string MoveTargetUpdated = "move.target-updated";
+    public const string MoveSourceUpdated = "move.source-updated";
+    public const string MoveClosed = "move.closed";
+    public const string RingAddIntent = "ring-add.intent";
+    public const string RingAddRegistered = "ring-add.registered";
+    public const string RingAddFilesWritten = "ring-add.files-written";
+    public const string RingAddUpdated = "ring-add.updated";
+    public const string SecretsIntent = "secrets.intent";
+    public const string SecretsSharedUpdated = "secrets.shared-updated";
+    public const string SecretsRingUpdated = "secrets.ring-updated";
+    public const string SecretsClosed = "secrets.closed";
+
+    /// <summary>Promotion and rollback share one path; their steps carry the operation's kind.</summary>
+    public static string Promotion(bool rollback, string step) => $"{(rollback ? "rollback" : "promote")}.{step}";
+
+    public static readonly IReadOnlyList<string> PromotionSteps = ["intent", "lock-written", "updated", "closed"];
+
+    public static IReadOnlyList<string> All { get; } =
+    [
+        MoveRegistryCommitted, MoveTargetUpdated, MoveSourceUpdated, MoveClosed,
+        .. PromotionSteps.Select(s => Promotion(false, s)),
+        .. PromotionSteps.Select(s => Promotion(true, s)),
+        RingAddIntent, RingAddRegistered, RingAddFilesWritten, RingAddUpdated,
+        SecretsIntent, SecretsSharedUpdated, SecretsRingUpdated, SecretsClosed,
+    ];
+}
