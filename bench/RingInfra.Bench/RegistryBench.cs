@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+using RingCtl.Registry;
+using RingInfra.Core.Fleet;
+
+namespace RingInfra.Bench;
+
+/// <summary>
+/// Tenant moves through the registry code (read the tenant's ring, then the compare-and-set and its log
+/// row in one transaction; no stacks) from N concurrent clients, against pgbench running the same
+/// transaction on the same server.
+/// </summary>
+public static class RegistryBench
+{
+    private const int Tenants = 1000;
+
+    public static async Task RunAsync(string repositoryRoot, int clients, int seconds)
+    {
+        var dir = Directory.CreateTempSubdirectory("bench-registry-").FullName;
+        var server = new LocalPostgres(Path.Combine(dir, "pg"));
+        try
+        {
+            var cs = await server.EnsureStartedAsync("bench", CancellationToken.None).ConfigureAwait(false);
+            var fleetDir = Path.Combine(dir, "fleet");
+            FleetGenerator.Write(fleetDir, 3, Tenants, 23, repositoryRoot);
+            var builder = new NpgsqlConnectionStringBuilder(cs) { MaxPoolSize = clients + 4 };
+            await using var db = new RegistryDatabase(builder.ConnectionString);
+            await RegistryMigrator.MigrateAsync(db.DataSource, CancellationToken.None).ConfigureAwait(false);
+            var registry = new RingRegistry(db);
+            await registry.SeedAsync(FleetLoader.Load(new DirectoryFiles(fleetDir)), CancellationToken.None).ConfigureAwait(false);
+            var rings = (await registry.ListRingsAsync(CancellationToken.None).ConfigureAwait(false)).Select(r => r.Name).ToArray();
+
+            var latencies = new ConcurrentBag<double>();
+            var conflicts = 0;
+            var deadline = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+            {
+                var random = new Random(c);
+                while (deadline.Elapsed.TotalSeconds < seconds)
+                {
+                    var tenant = $"tenant-{random.Next(Tenants):D6}";
+                    var sw = Stopwatch.StartNew();
+                    var from = await registry.RingOfTenantAsync(tenant, CancellationToken.None).ConfigureAwait(false);
+                    var to = rings.Where(r => r != from).ElementAt(random.Next(rings.Length - 1));
+                    var id = await registry.MoveTenantAsync(tenant, from!, to, new OperationIntent("tenant-move", [from!, to], "bench", "") { Tenant = tenant, From = from, To = to }, CancellationToken.None).ConfigureAwait(false);
+                    if (id is null)
+                    {
+                        Interlocked.Increment(ref conflicts);
+                    }
+
+                    latencies.Add(sw.Elapsed.TotalMilliseconds);
+                }
+            }))).ConfigureAwait(false);
+            var elapsed = deadline.Elapsed.TotalSeconds;
+            var sorted = latencies.Order().ToList();
+            var ours = sorted.Count / elapsed;
+
+            var script = Path.Combine(dir, "move.sql");
+            await File.WriteAllTextAsync(script, $$"""
+                \set t random(1, {{Tenants}})
+                \set r random(1, 3)
+                select module_ring_id from tenants where id = :t;
+                begin;
+                update tenants set module_ring_id = :r, updated_at = now() where id = :t and module_ring_id <> :r;
+                insert into operations (kind, rings, tenant, from_value, to_value, actor, reason) values ('tenant-move', '{a,b}', 'tenant', 'a', 'b', 'pgbench', '');
+                commit;
+
+                """).ConfigureAwait(false);
+            var port = builder.Port.ToString(CultureInfo.InvariantCulture);
+            var pgbench = PgBench(["-n", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "-c", clients.ToString(CultureInfo.InvariantCulture), "-j", "2",
+                "-T", seconds.ToString(CultureInfo.InvariantCulture), "-f", script, builder.Database!]);
+            if (pgbench.Code != 0)
+            {
+                throw new InvalidOperationException("pgbench failed: " + pgbench.Err);
+            }
+
+            var tps = double.Parse(System.Text.RegularExpressions.Regex.Match(pgbench.Out, @"tps = ([0-9.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
+            var pgLatency = System.Text.RegularExpressions.Regex.Match(pgbench.Out, @"latency average = ([0-9.]+) ms").Groups[1].Value;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"registry clients={clients} seconds={seconds}: {sorted.Count} moves ({conflicts} lost the compare-and-set), {ours:F0} moves/s, p50 {Measure.Percentile(sorted, 50):F2} ms, p99 {Measure.Percentile(sorted, 99):F2} ms; pgbench same transaction {tps:F0} tps (latency avg {pgLatency} ms); ratio {ours / tps:P0}"));
+        }
+        finally
+        {
+            server.Stop();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static (int Code, string Out, string Err) PgBench(string[] args)
+    {
+        var bin = Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin", "pgbench")).First(File.Exists);
+        return Environment.UserName == "root" ? Measure.Run("runuser", ["-u", "postgres", "--", bin, .. args]) : Measure.Run(bin, args);
+    }
+}
