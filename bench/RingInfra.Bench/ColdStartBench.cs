@@ -9,7 +9,8 @@ public static class ColdStartBench
 {
     public static void Run(string repositoryRoot, int runs)
     {
-        var dir = Directory.CreateTempSubdirectory("bench-coldstart-").FullName;
+        var dir = Path.Combine(Path.GetTempPath(), "bench-coldstart-" + Guid.NewGuid().ToString("N")[..8]); // world-traversable: the server runs as postgres
+        Directory.CreateDirectory(dir);
         var server = new LocalPostgres(Path.Combine(dir, "pg"));
         try
         {

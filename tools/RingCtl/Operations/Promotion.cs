@@ -109,6 +109,8 @@ public sealed class Promotion
     public async Task<(Plan Plan, long Operation)> LeaseAndRunAsync(Request request, Action<Plan> beforeRun, CancellationToken ct)
     {
         _ctx.RequireStacks();
+        // Validate the request (unknown rings, modules, versions: usage errors) before taking any lease.
+        await PlanAsync(request, ct).ConfigureAwait(false);
         await using var lease = await _ctx.LeaseAsync([request.To], ct).ConfigureAwait(false);
         var plan = await PlanAsync(request, ct).ConfigureAwait(false);
         if (!plan.Decision.Allowed)

@@ -82,7 +82,9 @@ public sealed class LocalPostgres
     {
         if (Run(true, tool, args) != 0)
         {
-            throw new CommandException(ExitCodes.Infrastructure, $"{tool} failed (see {Path.Combine(_root, "server.log")})");
+            var log = Path.Combine(_root, "server.log");
+            var last = File.Exists(log) ? File.ReadLines(log).Where(l => l.Trim().Length > 0).TakeLast(2).Select(l => l.Trim()) : [];
+            throw new CommandException(ExitCodes.Infrastructure, $"{tool} failed: {string.Join(" / ", last)} (see {log})");
         }
     }
 

@@ -15,6 +15,13 @@ public sealed class RegistryDatabase : IAsyncDisposable
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.ConnectionStringBuilder.ApplicationName ??= "ringctl";
+        // ringctl never changes session state, so a pooled connection needs no DISCARD ALL when reused;
+        // the registry's few statements are prepared automatically.
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
+        }
         DataSource = builder.Build();
     }
 

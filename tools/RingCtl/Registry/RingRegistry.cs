@@ -58,21 +58,32 @@ public sealed class RingRegistry
     /// </summary>
     public async Task<long?> MoveTenantAsync(string tenant, string from, string to, OperationIntent intent, CancellationToken ct)
     {
+        // One statement, so one round trip and one implicit transaction: the compare-and-set and the
+        // log row are written together or not at all.
         await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
-        var moved = await c.ExecuteAsync(new CommandDefinition("""
-            update tenants set module_ring_id = (select id from module_rings where name = @to), updated_at = now()
-            where name = @tenant and module_ring_id = (select id from module_rings where name = @from)
-            """, new { tenant, from, to }, tx, cancellationToken: ct)).ConfigureAwait(false);
-        if (moved != 1)
+        return await c.ExecuteScalarAsync<long?>(new CommandDefinition("""
+            with moved as (
+                update tenants set module_ring_id = (select id from module_rings where name = @toRing), updated_at = now()
+                where name = @tenant and module_ring_id = (select id from module_rings where name = @fromRing)
+                returning 1)
+            insert into operations (kind, rings, tenant, module, from_value, to_value, actor, reason, details)
+            select @Kind, @Rings, @Tenant, @Module, @From, @To, @Actor, @Reason, @Details::jsonb from moved
+            returning id
+            """, new
         {
-            await tx.RollbackAsync(ct).ConfigureAwait(false);
-            return null;
-        }
-
-        var id = await OperationLog.InsertAsync(c, tx, intent, ct).ConfigureAwait(false);
-        await tx.CommitAsync(ct).ConfigureAwait(false);
-        return id;
+            tenant,
+            fromRing = from,
+            toRing = to,
+            intent.Kind,
+            Rings = intent.Rings.ToArray(),
+            intent.Tenant,
+            intent.Module,
+            From = intent.From,
+            To = intent.To,
+            intent.Actor,
+            intent.Reason,
+            Details = System.Text.Json.JsonSerializer.Serialize(intent.Details),
+        }, cancellationToken: ct)).ConfigureAwait(false);
     }
 
     /// <summary>Puts a tenant back after a failed move (compare-and-set again) and closes the operation, in one transaction.</summary>
