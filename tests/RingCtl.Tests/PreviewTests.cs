@@ -164,26 +164,21 @@ public sealed class PreviewTests : IDisposable
         var baseRev = _git.Git("rev-parse", "HEAD").Trim();
         _git.Files.Replace("Pulumi.canary.yaml", "LOG_LEVEL: debug", $"LOG_LEVEL: debug\n    GREETING: hello {secret}");
         _git.Commit("a secret slipped into an env var");
-        Environment.SetEnvironmentVariable("RINGCTL_REDACT", secret);
-        try
+        var redact = new[] { secret };
         {
-            var offline = await RingCtlRunner.RunAsync(_git.Root, "preview", "--base", baseRev, "--offline", "--format", "text");
+            var offline = await RingCtlRunner.RunAsync(_git.Root, new CliContextOptions("Host=127.0.0.1;Port=1", Redact: redact), "preview", "--base", baseRev, "--offline", "--format", "text");
             offline.ExitCode.ShouldBe(0, offline.Err);
             offline.Out.ShouldContain("data.GREETING: (redacted)");
             var engine = new EngineDiff($"~ kubernetes:core/v1:ConfigMap ring-env\n    data.GREETING: \"hello {secret}\"");
             foreach (var format in new[] { "markdown", "text", "json" })
             {
-                var online = await RingCtlRunner.RunAsync(_git.Root, new CliContextOptions("Host=127.0.0.1;Port=1", _ => engine), "preview", "--base", baseRev, "--format", format);
+                var online = await RingCtlRunner.RunAsync(_git.Root, new CliContextOptions("Host=127.0.0.1;Port=1", _ => engine, Redact: redact), "preview", "--base", baseRev, "--format", format);
                 online.ExitCode.ShouldBe(0, online.Err);
                 (online.Out + online.Err).ShouldNotContain(secret);
                 online.Out.ShouldContain(DiffLines.Redacted);
             }
 
             (offline.Out + offline.Err).ShouldNotContain(secret);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("RINGCTL_REDACT", null);
         }
     }
 

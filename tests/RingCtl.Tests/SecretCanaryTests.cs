@@ -40,11 +40,9 @@ public sealed class SecretCanaryTests
         Commit(h.Repo.Root, "edge logs less");
         var url = new Npgsql.NpgsqlConnectionStringBuilder(h.ConnectionString) { Password = DbPassword }.ConnectionString;
         var engine = new SecretPrintingStacks(new FakeStacks(h.Repo.Root), EngineSecret);
-        var options = new CliContextOptions(url, _ => engine);
+        var options = new CliContextOptions(url, _ => engine, Redact: [EngineSecret]);
         var output = new StringBuilder();
         var outDir = h.Repo.PathOf("out");
-        Environment.SetEnvironmentVariable("RINGCTL_REDACT", EngineSecret);
-        try
         {
             foreach (var json in new[] { false, true })
             {
@@ -74,10 +72,6 @@ public sealed class SecretCanaryTests
                 r.ExitCode.ShouldBe(2);
                 output.Append(r.Out).Append(r.Err);
             }
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("RINGCTL_REDACT", null);
         }
 
         var scanned = output.ToString();

@@ -4,7 +4,7 @@ using RingCtl.Stacks;
 namespace RingCtl.Tests.Support;
 
 /// <summary>How a test wires ringctl: which registry (null: the private one under the repository) and which stacks.</summary>
-public sealed record CliContextOptions(string? DatabaseUrl, Func<string, IStackRunner>? Stacks = null, HttpClient? Http = null);
+public sealed record CliContextOptions(string? DatabaseUrl, Func<string, IStackRunner>? Stacks = null, HttpClient? Http = null, IReadOnlyList<string>? Redact = null);
 
 /// <summary>Runs ringctl in-process, exactly as the entry point does, and captures what a user would see.</summary>
 public static class RingCtlRunner
@@ -29,6 +29,7 @@ public static class RingCtlRunner
             StackRunnerFactory = options.Stacks ?? StackRunners.Create,
             Http = options.Http ?? new HttpClient(),
             DefaultActor = "tester",
+            Redact = options.Redact ?? [],
         };
         var code = await RingCtlApp.RunAsync(args, context, CancellationToken.None);
         return new Result(code, output.ToString(), error.ToString());

@@ -46,4 +46,8 @@ public sealed class CliContext
     public string DefaultActor { get; init; } = Environment.GetEnvironmentVariable("RINGCTL_ACTOR") is { Length: > 0 } a ? a : $"{Environment.UserName}@{Environment.MachineName}";
 
     public HttpClient Http { get; init; } = new() { Timeout = TimeSpan.FromSeconds(15) };
+
+    /// <summary>Secret values to redact wherever they might show (RINGCTL_REDACT, one per line): previews scrub them.</summary>
+    public IReadOnlyList<string> Redact { get; init; } =
+        (Environment.GetEnvironmentVariable("RINGCTL_REDACT") ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

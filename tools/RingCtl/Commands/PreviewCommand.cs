@@ -38,8 +38,7 @@ public static class PreviewCommand
                 }
             }
 
-            var secrets = (Environment.GetEnvironmentVariable("RINGCTL_REDACT") ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var report = await new PreviewBuilder(git, secrets).BuildAsync(parse.GetValue(baseRev) ?? git.DefaultBase(), parse.GetValue(headRev)!,
+            var report = await new PreviewBuilder(git, [.. context.Redact]).BuildAsync(parse.GetValue(baseRev) ?? git.DefaultBase(), parse.GetValue(headRev)!,
                 parse.GetValue(rings) ?? [], online, progress, ct).ConfigureAwait(false);
             var fmt = parse.GetValue(globals.Json) ? "json" : parse.GetValue(format)!;
             var text = fmt switch
