@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json.Nodes;
 using Npgsql;
 using RingCtl.Registry;
@@ -39,33 +36,24 @@ public sealed class CiScriptTests : IDisposable
 
     private (int Code, string Out, string Err) Script(string script, string registry, IDictionary<string, string>? env = null, params string[] args)
     {
-        var psi = new ProcessStartInfo("bash") { WorkingDirectory = _git.Root, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(Repo.Root, "tools", "ci", script));
-        foreach (var a in args)
+        var environment = new Dictionary<string, string?>
         {
-            psi.ArgumentList.Add(a);
-        }
-
-        psi.Environment["RINGCTL"] = $"dotnet {Path.Combine(AppContext.BaseDirectory, "ringctl.dll")}";
-        psi.Environment["RINGCTL_ROOT"] = _git.Root;
-        psi.Environment["RINGCTL_DATABASE_URL"] = registry;
-        psi.Environment["RINGCTL_STACK_RUNNER"] = "simulate";
-        psi.Environment["RINGCTL_ACTOR"] = "ci";
-        foreach (var name in new[] { "GITHUB_TOKEN", "GITLAB_TOKEN", "CI" })
-        {
-            psi.Environment.Remove(name);
-        }
-
+            ["RINGCTL"] = $"dotnet {Path.Combine(AppContext.BaseDirectory, "ringctl.dll")}",
+            ["RINGCTL_ROOT"] = _git.Root,
+            ["RINGCTL_DATABASE_URL"] = registry,
+            ["RINGCTL_STACK_RUNNER"] = "simulate",
+            ["RINGCTL_ACTOR"] = "ci",
+            ["GITHUB_TOKEN"] = null,
+            ["GITLAB_TOKEN"] = null,
+            ["CI"] = null,
+        };
         foreach (var (k, v) in env ?? new Dictionary<string, string>())
         {
-            psi.Environment[k] = v;
+            environment[k] = v;
         }
 
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result, stderr);
+        var r = ProcessRunner.Run("bash", [Path.Combine(Repo.Root, "tools", "ci", script), .. args], _git.Root, environment);
+        return (r.Code, r.Out, r.Err);
     }
 
     private string SimulatedCalls() => File.ReadAllText(Path.Combine(_git.Root, ".ringctl", "simulated-stacks", "calls.log"));
@@ -178,7 +166,7 @@ public sealed class CiScriptTests : IDisposable
         run.Out.ShouldContain("rollout.sh: all rings updated: canary edge stable");
         SimulatedCalls().Split('\n').Where(l => l.StartsWith("update", StringComparison.Ordinal)).ShouldBe(["update canary", "update edge", "update stable"]);
 
-        using var health = new Health("""{"status":"ok","ring":{"name":"stable","lock_path":"modules/manifests/stable.lock.json"}}""");
+        using var health = LoopbackHttp.Health(200, """{"status":"ok","ring":{"name":"stable","lock_path":"modules/manifests/stable.lock.json"}}""");
         var stopped = Script("rollout.sh", registry, new Dictionary<string, string> { ["RINGCTL_VERIFY_URL_CANARY"] = health.Url });
         stopped.Code.ShouldBe(6);
         stopped.Err.ShouldContain("rollout.sh: stopped at canary (verification failed)");
@@ -188,18 +176,14 @@ public sealed class CiScriptTests : IDisposable
     /// <summary>Just enough of GitHub's issue-comment API, on loopback.</summary>
     private sealed class FakeGitHub : IDisposable
     {
-        private readonly HttpListener _listener = new();
+        private readonly LoopbackHttp _server;
 
         public FakeGitHub()
         {
-            var port = FreePort();
-            Url = $"http://127.0.0.1:{port}";
-            _listener.Prefixes.Add(Url + "/");
-            _listener.Start();
-            _ = Task.Run(ServeAsync);
+            _server = new LoopbackHttp(Handle);
         }
 
-        public string Url { get; }
+        public string Url => _server.Url;
 
         public List<string> Requests { get; } = [];
 
@@ -207,90 +191,26 @@ public sealed class CiScriptTests : IDisposable
 
         public string? Authorization { get; private set; }
 
-        private async Task ServeAsync()
+        private (int, string) Handle(HttpListenerRequest request, string body)
         {
-            while (_listener.IsListening)
+            lock (Requests)
             {
-                HttpListenerContext ctx;
-                try
-                {
-                    ctx = await _listener.GetContextAsync();
-                }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-                {
-                    return;
-                }
-
-                var body = await new StreamReader(ctx.Request.InputStream).ReadToEndAsync();
-                lock (Requests)
-                {
-                    Requests.Add($"{ctx.Request.HttpMethod} {ctx.Request.Url!.PathAndQuery}");
-                    Authorization = ctx.Request.Headers["Authorization"];
-                }
-
-                string response;
-                switch (ctx.Request.HttpMethod)
+                Requests.Add($"{request.HttpMethod} {request.Url!.PathAndQuery}");
+                Authorization = request.Headers["Authorization"];
+                switch (request.HttpMethod)
                 {
                     case "GET":
-                        response = new JsonArray([.. Comments.Select((c, i) => (JsonNode?)new JsonObject { ["id"] = i + 1, ["body"] = c })]).ToJsonString();
-                        break;
+                        return (200, new JsonArray([.. Comments.Select((c, i) => (JsonNode?)new JsonObject { ["id"] = i + 1, ["body"] = c })]).ToJsonString());
                     case "POST":
                         Comments.Add(JsonNode.Parse(body)!["body"]!.ToString());
-                        response = "{\"id\": 1}";
-                        break;
+                        return (201, "{\"id\": 1}");
                     default:
                         Comments[0] = JsonNode.Parse(body)!["body"]!.ToString();
-                        response = "{\"id\": 1}";
-                        break;
+                        return (200, "{\"id\": 1}");
                 }
-
-                var bytes = Encoding.UTF8.GetBytes(response);
-                ctx.Response.ContentType = "application/json";
-                await ctx.Response.OutputStream.WriteAsync(bytes);
-                ctx.Response.Close();
             }
         }
 
-        public void Dispose() => _listener.Close();
-    }
-
-    /// <summary>A ring's /api/health on loopback.</summary>
-    private sealed class Health : IDisposable
-    {
-        private readonly HttpListener _listener = new();
-
-        public Health(string body)
-        {
-            Url = $"http://127.0.0.1:{FreePort()}";
-            _listener.Prefixes.Add(Url + "/");
-            _listener.Start();
-            _ = Task.Run(async () =>
-            {
-                while (_listener.IsListening)
-                {
-                    try
-                    {
-                        var ctx = await _listener.GetContextAsync();
-                        await ctx.Response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(body));
-                        ctx.Response.Close();
-                    }
-                    catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-                    {
-                        return;
-                    }
-                }
-            });
-        }
-
-        public string Url { get; }
-
-        public void Dispose() => _listener.Close();
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
+        public void Dispose() => _server.Dispose();
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RingCtl.Cli;
 using RingCtl.Tests.Support;
 using RingInfra.Core.Rendering;
@@ -29,7 +28,7 @@ public sealed class RenderCommandTests : IDisposable
         Skip.If(kubectl is null, "kubectl is not installed: the kustomize build of the render cannot be checked");
         foreach (var ring in Repo.RenderAll())
         {
-            var (code, stdout, stderr) = Run(kubectl!, "kustomize", Path.Combine(_out, ring.Ring));
+            var (code, stdout, stderr) = ProcessRunner.Run(kubectl!, ["kustomize", Path.Combine(_out, ring.Ring)]);
             code.ShouldBe(0, stderr);
             stdout.Split("\n---\n").Length.ShouldBe(ring.Objects.Count, ring.Ring);
         }
@@ -79,19 +78,4 @@ public sealed class RenderCommandTests : IDisposable
 
     internal static string? FindOnPath(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists);
-
-    internal static (int Code, string Out, string Err) Run(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
 }

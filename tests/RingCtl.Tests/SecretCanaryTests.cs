@@ -43,35 +43,33 @@ public sealed class SecretCanaryTests
         var options = new CliContextOptions(url, _ => engine, Redact: [EngineSecret]);
         var output = new StringBuilder();
         var outDir = h.Repo.PathOf("out");
+        foreach (var json in new[] { false, true })
         {
-            foreach (var json in new[] { false, true })
+            foreach (var args in Commands(outDir))
             {
-                foreach (var args in Commands(outDir))
-                {
-                    var full = json ? [.. args, "--json"] : args;
-                    var r = await RingCtlRunner.RunAsync(h.Repo.Root, options, full);
-                    output.Append(string.Join(' ', full)).Append(" => ").Append(r.ExitCode).Append('\n').Append(r.Out).Append(r.Err);
-                }
+                var full = json ? [.. args, "--json"] : args;
+                var r = await RingCtlRunner.RunAsync(h.Repo.Root, options, full);
+                output.Append(string.Join(' ', full)).Append(" => ").Append(r.ExitCode).Append('\n').Append(r.Out).Append(r.Err);
             }
+        }
 
-            foreach (var format in new[] { "markdown", "text", "json" })
+        foreach (var format in new[] { "markdown", "text", "json" })
+        {
+            foreach (var offline in new[] { true, false })
             {
-                foreach (var offline in new[] { true, false })
-                {
-                    var r = await RingCtlRunner.RunAsync(h.Repo.Root, options, offline ? ["preview", "--base", "HEAD~1", "--format", format, "--offline"] : ["preview", "--base", "HEAD~1", "--format", format]);
-                    r.ExitCode.ShouldBe(0, r.Err);
-                    output.Append(r.Out).Append(r.Err);
-                }
-            }
-
-            // A secret pasted into a ring file: the validation error names the key, never the value.
-            h.Repo.Replace("Pulumi.canary.yaml", "LOG_LEVEL: debug", $"LOG_LEVEL: debug\n    SLACK_TOKEN: {PastedSecret}");
-            foreach (var args in new[] { new[] { "lint" }, ["plan"], ["render", "canary"], ["promote", "ai", "--version", "2.5.0", "--to", "edge", "--dry-run"] })
-            {
-                var r = await RingCtlRunner.RunAsync(h.Repo.Root, options, args);
-                r.ExitCode.ShouldBe(2);
+                var r = await RingCtlRunner.RunAsync(h.Repo.Root, options, offline ? ["preview", "--base", "HEAD~1", "--format", format, "--offline"] : ["preview", "--base", "HEAD~1", "--format", format]);
+                r.ExitCode.ShouldBe(0, r.Err);
                 output.Append(r.Out).Append(r.Err);
             }
+        }
+
+        // A secret pasted into a ring file: the validation error names the key, never the value.
+        h.Repo.Replace("Pulumi.canary.yaml", "LOG_LEVEL: debug", $"LOG_LEVEL: debug\n    SLACK_TOKEN: {PastedSecret}");
+        foreach (var args in new[] { new[] { "lint" }, ["plan"], ["render", "canary"], ["promote", "ai", "--version", "2.5.0", "--to", "edge", "--dry-run"] })
+        {
+            var r = await RingCtlRunner.RunAsync(h.Repo.Root, options, args);
+            r.ExitCode.ShouldBe(2);
+            output.Append(r.Out).Append(r.Err);
         }
 
         var scanned = output.ToString();

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using RingCtl.Cli;
 using RingCtl.Tests.Support;
 
@@ -17,62 +14,13 @@ public sealed class VerifyTests
         _pg = pg;
     }
 
-    private static async Task<(HttpListener Listener, string Url)> ServeAsync(int status, string body)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var port = FreePort();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                listener.Start();
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                continue;
-            }
-
-            _ = Task.Run(async () =>
-            {
-                while (listener.IsListening)
-                {
-                    HttpListenerContext ctx;
-                    try
-                    {
-                        ctx = await listener.GetContextAsync();
-                    }
-                    catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-                    {
-                        return;
-                    }
-
-                    ctx.Response.StatusCode = ctx.Request.Url!.AbsolutePath == "/api/health" ? status : 404;
-                    var bytes = Encoding.UTF8.GetBytes(body);
-                    ctx.Response.ContentType = "application/json";
-                    await ctx.Response.OutputStream.WriteAsync(bytes);
-                    ctx.Response.Close();
-                }
-            });
-            await Task.Yield();
-            return (listener, $"http://127.0.0.1:{port}");
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
     [Fact]
     public async Task HealthyRing_ReportingItsNameAndLockPath_Verifies_AndReleasesAHold()
     {
         await using var h = await OpsHarness.CreateAsync(_pg);
         await h.Registry.SetHeldAsync("canary", "failed verification", default);
-        var (listener, url) = await ServeAsync(200, """{"status":"ok","ring":{"name":"canary","lock_path":"modules/manifests/canary.lock.json"},"services":{"database":"up","redis":"up"}}""");
-        using (listener)
+        using var health = LoopbackHttp.Health(200, """{"status":"ok","ring":{"name":"canary","lock_path":"modules/manifests/canary.lock.json"},"services":{"database":"up","redis":"up"}}""");
+        var url = health.Url;
         {
             var result = await h.RunAsync(new FakeStacks(h.Repo.Root), "verify", "canary", "--url", url);
             result.ExitCode.ShouldBe(ExitCodes.Ok, result.Err);
@@ -86,8 +34,8 @@ public sealed class VerifyTests
     public async Task PodsThatFellBackToStable_FailVerification_NamingWhy()
     {
         await using var h = await OpsHarness.CreateAsync(_pg);
-        var (listener, url) = await ServeAsync(200, """{"status":"ok","ring":{"name":"stable","lock_path":"modules/manifests/stable.lock.json"}}""");
-        using (listener)
+        using var health = LoopbackHttp.Health(200, """{"status":"ok","ring":{"name":"stable","lock_path":"modules/manifests/stable.lock.json"}}""");
+        var url = health.Url;
         {
             var result = await h.RunAsync(new FakeStacks(h.Repo.Root), "verify", "canary", "--url", url);
             result.ExitCode.ShouldBe(ExitCodes.Infrastructure);
@@ -99,9 +47,9 @@ public sealed class VerifyTests
     public async Task UnhealthyAnswer_FailsVerification()
     {
         await using var h = await OpsHarness.CreateAsync(_pg);
-        var (listener, url) = await ServeAsync(503, "{}");
-        using (listener)
-        {
+        using var health = LoopbackHttp.Health(503, "{}");
+        var url = health.Url;
+                {
             var result = await h.RunAsync(new FakeStacks(h.Repo.Root), "verify", "edge", "--url", url);
             result.ExitCode.ShouldBe(ExitCodes.Infrastructure);
             result.ErrLines.ShouldBe([$"ringctl: verify edge: {url}/api/health answered 503 Service Unavailable"]);
@@ -113,9 +61,9 @@ public sealed class VerifyTests
     {
         await using var h = await OpsHarness.CreateAsync(_pg);
         var before = h.Repo.Read("stacks/locks/edge.lock.json");
-        var (listener, url) = await ServeAsync(500, "{}");
-        using (listener)
-        {
+        using var health = LoopbackHttp.Health(500, "{}");
+        var url = health.Url;
+                {
             var result = await h.RunAsync(new FakeStacks(h.Repo.Root), "promote", "ai", "--version", "2.5.0", "--to", "edge", "--url", url, "--yes");
             result.ExitCode.ShouldBe(ExitCodes.Infrastructure);
             result.ErrLines.Last().ShouldContain("failed at verify");

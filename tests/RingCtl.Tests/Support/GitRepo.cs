@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RingInfra.Core.Tests.Support;
 
 namespace RingCtl.Tests.Support;
@@ -30,18 +29,9 @@ public sealed class GitRepo : IDisposable
 
     public string Git(params string[] args)
     {
-        var psi = new ProcessStartInfo("git") { WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var error = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        p.ExitCode.ShouldBe(0, $"git {string.Join(' ', args)}: {error}");
-        return output.Result;
+        var r = ProcessRunner.Run("git", args, Root);
+        r.Code.ShouldBe(0, $"git {string.Join(' ', args)}: {r.Err}");
+        return r.Out;
     }
 
     public void Dispose() => Files.Dispose();
