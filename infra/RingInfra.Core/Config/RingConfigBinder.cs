@@ -10,11 +10,6 @@ namespace RingInfra.Core.Config;
 /// </summary>
 public static partial class RingConfigBinder
 {
-    private static readonly string[] WorkloadNames = ["api", "horizon", "nginx"];
-    private static readonly string[] WorkloadKeys = ["cpu", "maxReplicas", "memory", "replicas", "timeoutSeconds"];
-    private static readonly string[] ConnectorKeys = ["credential", "instanceUrl"];
-    private static readonly string[] FreezeKeys = ["end", "reason", "start"];
-    private static readonly string[] ReservedEnv = ["MODULE_LOCK_PATH", "RING_NAME"];
 
     /// <summary>Binds and validates; throws <see cref="RingConfigException"/> with all problems.</summary>
     public static RingConfig Bind(string ring, JsonObject layered)
@@ -71,12 +66,12 @@ public static partial class RingConfigBinder
             Tier = tier ?? Tier.Dev,
             BakeTime = bake ?? TimeSpan.Zero,
             Protected = r.Bool(Get(ConfigKeys.Protected), ConfigKeys.Protected) ?? false,
-            FreezeWindows = ReadFreezeWindows(r, Get(ConfigKeys.FreezeWindows)),
-            Tenants = ReadTenants(r, Get(ConfigKeys.Tenants)),
-            Env = ReadEnv(r, Get(ConfigKeys.Env)),
-            FeatureFlags = ReadFlags(r, Get(ConfigKeys.FeatureFlags)),
-            Connectors = ReadConnectors(r, Get(ConfigKeys.Connectors)),
-            Workloads = ReadWorkloads(r, Get(ConfigKeys.Workloads), tier ?? Tier.Dev),
+            FreezeWindows = RingConfigSections.ReadFreezeWindows(r, Get(ConfigKeys.FreezeWindows)),
+            Tenants = RingConfigSections.ReadTenants(r, Get(ConfigKeys.Tenants)),
+            Env = RingConfigSections.ReadEnv(r, Get(ConfigKeys.Env)),
+            FeatureFlags = RingConfigSections.ReadFlags(r, Get(ConfigKeys.FeatureFlags)),
+            Connectors = RingConfigSections.ReadConnectors(r, Get(ConfigKeys.Connectors)),
+            Workloads = RingConfigSections.ReadWorkloads(r, Get(ConfigKeys.Workloads), tier ?? Tier.Dev),
             Domain = domain,
             SharedStack = r.RequiredString(Get(ConfigKeys.SharedStack), ConfigKeys.SharedStack, v => StackNamePattern().IsMatch(v), "must be a stack name such as organization/ring-infra-shared/shared"),
             SharedNamespace = sharedNamespace,
@@ -149,189 +144,6 @@ public static partial class RingConfigBinder
 
     private static TimeSpan? ReadDuration(ValueReader r, JsonNode? node, string key) =>
         r.String(node, key, v => ParseDuration(v) is not null, "must be a duration such as 30m, 24h or 7d") is { } s ? ParseDuration(s) : null;
-
-    private static List<FreezeWindow> ReadFreezeWindows(ValueReader r, JsonNode? node)
-    {
-        var list = new List<FreezeWindow>();
-        var arr = r.List(node, ConfigKeys.FreezeWindows);
-        for (var i = 0; arr is not null && i < arr.Count; i++)
-        {
-            var key = $"{ConfigKeys.FreezeWindows}[{i}]";
-            if (r.Map(arr[i], key) is not { } w)
-            {
-                continue;
-            }
-
-            r.OnlyKeys(w, key + ".", FreezeKeys);
-            var start = ReadInstant(r, w["start"], key + ".start");
-            var end = ReadInstant(r, w["end"], key + ".end");
-            var reason = r.String(w["reason"], key + ".reason") ?? "";
-            if (start is not null && end is not null)
-            {
-                if (end <= start)
-                {
-                    r.Problem(key + ".end", w["end"], $"must be after start {w["start"]}");
-                }
-                else
-                {
-                    list.Add(new FreezeWindow(start.Value, end.Value, reason));
-                }
-            }
-        }
-
-        return [.. list.OrderBy(f => f.Start)];
-    }
-
-    private static DateTimeOffset? ReadInstant(ValueReader r, JsonNode? node, string key)
-    {
-        const string rule = "must be a UTC timestamp such as 2026-12-20T00:00:00Z";
-        if (node is null)
-        {
-            r.Problem(key, "nothing", $"is required and {rule}");
-            return null;
-        }
-
-        var s = r.String(node, key, v => v.EndsWith('Z') && DateTimeOffset.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _), rule);
-        return s is null ? null : DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-    }
-
-    private static List<string> ReadTenants(ValueReader r, JsonNode? node)
-    {
-        var seen = new SortedSet<string>(StringComparer.Ordinal);
-        var arr = r.List(node, ConfigKeys.Tenants);
-        for (var i = 0; arr is not null && i < arr.Count; i++)
-        {
-            var key = $"{ConfigKeys.Tenants}[{i}]";
-            if (r.String(arr[i], key, Names.IsDnsLabel, Names.DnsLabelRule) is { } t && !seen.Add(t))
-            {
-                r.Problem(key, t, "must be unique within the ring (listed twice)");
-            }
-        }
-
-        return [.. seen];
-    }
-
-    private static List<KeyValuePair<string, string>> ReadEnv(ValueReader r, JsonNode? node)
-    {
-        var env = new List<KeyValuePair<string, string>>();
-        foreach (var (name, value) in r.Map(node, ConfigKeys.Env) ?? [])
-        {
-            var key = $"{ConfigKeys.Env}.{name}";
-            if (!Names.IsEnvName(name))
-            {
-                r.Problem(key, name, Names.EnvNameRule);
-            }
-            else if (ReservedEnv.Contains(name))
-            {
-                r.Problem(key, value, "is set by RingInfra itself and cannot be configured");
-            }
-            else if (Names.LooksSecret(name))
-            {
-                r.Problem(key, "(value hidden)", "looks like a secret; secrets come from the shared stack's secret outputs, never from ring config");
-            }
-            else if (value is JsonValue v && (v.TryGetValue<string>(out _) || v.TryGetValue<bool>(out _) || Kube.Node.AsInt(v) is not null))
-            {
-                env.Add(new(name, Kube.Node.Show(v)));
-            }
-            else
-            {
-                r.Problem(key, value, "must be a string, number or boolean");
-            }
-        }
-
-        return [.. env.OrderBy(e => e.Key, StringComparer.Ordinal)];
-    }
-
-    private static List<KeyValuePair<string, bool>> ReadFlags(ValueReader r, JsonNode? node)
-    {
-        var flags = new List<KeyValuePair<string, bool>>();
-        foreach (var (name, value) in r.Map(node, ConfigKeys.FeatureFlags) ?? [])
-        {
-            var key = $"{ConfigKeys.FeatureFlags}.{name}";
-            if (!Names.IsDnsLabel(name))
-            {
-                r.Problem(key, name, "must be a flag name in kebab-case (lower-case letters, digits and '-')");
-            }
-            else if (r.Bool(value ?? JsonValue.Create("null"), key) is { } b)
-            {
-                flags.Add(new(name, b));
-            }
-        }
-
-        return [.. flags.OrderBy(f => f.Key, StringComparer.Ordinal)];
-    }
-
-    private static List<ConnectorInstance> ReadConnectors(ValueReader r, JsonNode? node)
-    {
-        var list = new List<ConnectorInstance>();
-        foreach (var (name, value) in r.Map(node, ConfigKeys.Connectors) ?? [])
-        {
-            var key = $"{ConfigKeys.Connectors}.{name}";
-            if (!Names.IsDnsLabel(name))
-            {
-                r.Problem(key, name, Names.DnsLabelRule);
-                continue;
-            }
-
-            if (r.Map(value ?? JsonValue.Create("null"), key) is not { } c)
-            {
-                continue;
-            }
-
-            r.OnlyKeys(c, key + ".", ConnectorKeys);
-            var url = r.RequiredString(c["instanceUrl"], key + ".instanceUrl", v => Uri.TryCreate(v, UriKind.Absolute, out var u) && u.Scheme == "https", "must be an https:// URL");
-            var cred = r.RequiredString(c["credential"], key + ".credential", Names.IsDnsLabel, Names.DnsLabelRule);
-            list.Add(new ConnectorInstance(name, url, cred));
-        }
-
-        return [.. list.OrderBy(c => c.Name, StringComparer.Ordinal)];
-    }
-
-    private static Dictionary<WorkloadKind, WorkloadSettings> ReadWorkloads(ValueReader r, JsonNode? node, Tier tier)
-    {
-        var map = r.Map(node, ConfigKeys.Workloads) ?? [];
-        r.OnlyKeys(map, ConfigKeys.Workloads + ".", WorkloadNames);
-        var result = new Dictionary<WorkloadKind, WorkloadSettings>();
-        foreach (var kind in Enum.GetValues<WorkloadKind>())
-        {
-            var name = kind.ToString().ToLowerInvariant();
-            var prefix = $"{ConfigKeys.Workloads}.{name}.";
-            var defaults = TierDefaults.For(tier, kind);
-            if (map[name] is null)
-            {
-                result[kind] = defaults;
-                continue;
-            }
-
-            if (r.Map(map[name], ConfigKeys.Workloads + "." + name) is not { } w)
-            {
-                result[kind] = defaults;
-                continue;
-            }
-
-            r.OnlyKeys(w, prefix, WorkloadKeys);
-            var replicas = r.Int(w["replicas"], prefix + "replicas", 1, 100) ?? defaults.Replicas;
-            var max = w["maxReplicas"] is null ? defaults.MaxReplicas : r.Int(w["maxReplicas"], prefix + "maxReplicas", 1, 200);
-            if (max is not null && max < replicas)
-            {
-                r.Problem(prefix + "maxReplicas", max.Value.ToString(CultureInfo.InvariantCulture), $"must be >= replicas ({replicas})");
-            }
-
-            var cpu = r.String(w["cpu"], prefix + "cpu", v => Quantity.ParseCpu(v) is > 0, "must be a CPU quantity such as 250m or 1");
-            var memory = r.String(w["memory"], prefix + "memory", v => Quantity.ParseMemory(v) is >= 32 * 1024 * 1024, "must be a memory quantity of at least 32Mi, such as 512Mi or 2Gi");
-            result[kind] = defaults with
-            {
-                Replicas = replicas,
-                MaxReplicas = max,
-                CpuMillis = cpu is null ? defaults.CpuMillis : Quantity.ParseCpu(cpu)!.Value,
-                MemoryBytes = memory is null ? defaults.MemoryBytes : Quantity.ParseMemory(memory)!.Value,
-                MemoryOverridden = memory is not null,
-                TimeoutSeconds = r.Int(w["timeoutSeconds"], prefix + "timeoutSeconds", 1, 3600) ?? defaults.TimeoutSeconds,
-            };
-        }
-
-        return result;
-    }
 
     [GeneratedRegex("^([0-9]{1,5})(m|h|d)$")]
     private static partial Regex DurationPattern();
