@@ -27,7 +27,7 @@ public static class RegistryBench
             var cs = await server.EnsureStartedAsync("bench", CancellationToken.None).ConfigureAwait(false);
             var fleetDir = Path.Combine(dir, "fleet");
             FleetGenerator.Write(fleetDir, 3, Tenants, 23, repositoryRoot);
-            var builder = new NpgsqlConnectionStringBuilder(cs) { MaxPoolSize = clients + 4 };
+            var builder = new NpgsqlConnectionStringBuilder(cs) { MaxPoolSize = clients + 4, Multiplexing = Environment.GetEnvironmentVariable("BENCH_MULTIPLEXING") == "1" };
             await using var db = new RegistryDatabase(builder.ConnectionString);
             await RegistryMigrator.MigrateAsync(db.DataSource, CancellationToken.None).ConfigureAwait(false);
             var registry = new RingRegistry(db);
