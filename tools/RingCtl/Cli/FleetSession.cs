@@ -2,6 +2,7 @@ using System.CommandLine;
 using RingInfra.Core.Config;
 using RingInfra.Core.Fleet;
 using RingInfra.Core.Kube;
+using RingInfra.Core.Policies;
 using RingInfra.Core.Rendering;
 
 namespace RingCtl.Cli;
@@ -67,6 +68,15 @@ public sealed class FleetSession
     }
 
     public IReadOnlyList<RenderedRing> RenderAll() => RingRenderer.RenderAll(Fleet);
+
+    /// <summary>Renders the selected rings and runs every policy on them; fleet-wide rules see every ring.</summary>
+    public (IReadOnlyList<RenderedRing> Rings, IReadOnlyList<Violation> Violations) RenderAndCheck(IReadOnlyList<RingDefinition> selected)
+    {
+        var every = RenderAll();
+        var names = selected.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        var targets = every.Where(r => names.Contains(r.Ring)).ToList();
+        return (targets, PolicySuite.Check(targets, Fleet.Shared, context: every));
+    }
 
     private string Known() => string.Join(", ", Fleet.Rings.Select(r => r.Name));
 }

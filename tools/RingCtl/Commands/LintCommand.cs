@@ -33,10 +33,7 @@ public static class LintCommand
             }
 
             var session = FleetSession.Open(parse, globals, context);
-            var selected = session.Select(parse.GetValue(rings) ?? [], parse.GetValue(all), defaultAll: true).Select(r => r.Name).ToHashSet();
-            var every = session.RenderAll();
-            var targets = every.Where(r => selected.Contains(r.Ring)).ToList();
-            var violations = PolicySuite.Check(targets, session.Fleet.Shared, context: every);
+            var (targets, violations) = session.RenderAndCheck(session.Select(parse.GetValue(rings) ?? [], parse.GetValue(all), defaultAll: true));
             var objects = targets.Sum(r => r.Objects.Count);
             if (json)
             {

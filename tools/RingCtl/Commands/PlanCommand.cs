@@ -23,10 +23,7 @@ public static class PlanCommand
         command.SetAction(parse =>
         {
             var session = FleetSession.Open(parse, globals, context);
-            var selected = session.Select(parse.GetValue(rings) ?? [], parse.GetValue(all), defaultAll: true).Select(r => r.Name).ToHashSet();
-            var every = session.RenderAll();
-            var targets = every.Where(r => selected.Contains(r.Ring)).ToList();
-            var violations = PolicySuite.Check(targets, session.Fleet.Shared, context: every);
+            var (targets, violations) = session.RenderAndCheck(session.Select(parse.GetValue(rings) ?? [], parse.GetValue(all), defaultAll: true));
             if (parse.GetValue(globals.Json))
             {
                 JsonOutput.Write(context, new JsonObject
