@@ -12,21 +12,9 @@ namespace RingInfra.Core.Tests;
 /// </summary>
 public sealed class ChangeSetTests
 {
-    private static IReadOnlyList<ObjectChange> FleetDiff(RingFleet before, RingFleet after) =>
-        ObjectDiff.Compare(RingRenderer.RenderAll(before).SelectMany(r => r.Objects), RingRenderer.RenderAll(after).SelectMany(r => r.Objects));
+    private static IReadOnlyList<ObjectChange> FleetDiff(RingFleet before, RingFleet after) => FleetChanges.Compare(before, after);
 
-    private static RingFleet MoveTenant(RingFleet fleet, string tenant, string from, string to) => fleet with
-    {
-        Rings = [.. fleet.Rings.Select(r => r with
-        {
-            Config = r.Config with
-            {
-                Tenants = r.Name == from ? [.. r.Config.Tenants.Where(t => t != tenant)]
-                    : r.Name == to ? [.. r.Config.Tenants.Append(tenant).Order(StringComparer.Ordinal)]
-                    : r.Config.Tenants,
-            },
-        })],
-    };
+    private static RingFleet MoveTenant(RingFleet fleet, string tenant, string from, string to) => FleetChanges.MoveTenant(fleet, tenant, from, to);
 
     [Theory]
     [InlineData("acme", "stable", "canary", "Ingress autocom-canary/ring")]
@@ -50,7 +38,7 @@ public sealed class ChangeSetTests
     {
         var fleet = Repo.LoadFleet();
         var ai = fleet.Find("canary")!.Lock.Find("ai")!;
-        var after = fleet with { Rings = [.. fleet.Rings.Select(r => r.Name == "edge" ? r with { Lock = r.Lock.With(ai) } : r)] };
+        var after = FleetChanges.Promote(fleet, "edge", ai);
         var changes = FleetDiff(fleet, after);
         changes.Select(c => c.Id).ShouldBe(["ConfigMap autocom-edge/ring-module-lock", "Deployment autocom-edge/api", "Deployment autocom-edge/horizon"]);
         changes.Where(c => c.Kind == "Deployment").SelectMany(c => c.Paths).ShouldAllBe(p => p.StartsWith("spec.template.metadata.annotations.", StringComparison.Ordinal));

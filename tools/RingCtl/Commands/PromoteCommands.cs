@@ -75,7 +75,7 @@ public static class PromoteCommands
                 throw Promotion.Refused(preview);
             }
 
-            var changes = Promotion.ChangedObjects(preview, session.Operations.LoadFleet().Shared);
+            var changes = Promotion.ChangedObjects(preview, session.Operations.LoadFleet());
             TenantCommands.Report(context, json, Summary(preview, true, null, changes),
                 $"would {preview.CommitMessage} (all gates pass); objects that change in {preview.Target.Name}: {string.Join(", ", changes)}");
             return ExitCodes.Ok;

@@ -4,7 +4,6 @@ using RingCtl.Cli;
 using RingCtl.Operations;
 using RingInfra.Core.Diff;
 using RingInfra.Core.Fleet;
-using RingInfra.Core.Rendering;
 
 namespace RingCtl.Commands;
 
@@ -82,21 +81,8 @@ public static class TenantCommands
     }
 
     /// <summary>The objects the move changes in each ring, from renders of the fleet before and after.</summary>
-    public static IReadOnlyList<ObjectChange> OfflineChanges(RingFleet fleet, TenantMove.Plan plan)
-    {
-        RingDefinition Moved(RingDefinition r) => r with
-        {
-            Config = r.Config with
-            {
-                Tenants = r.Name == plan.From ? [.. r.Config.Tenants.Where(t => t != plan.Tenant)]
-                    : r.Name == plan.To ? [.. r.Config.Tenants.Append(plan.Tenant).Order(StringComparer.Ordinal)]
-                    : r.Config.Tenants,
-            },
-        };
-        var before = fleet.Rings.Where(r => r.Name == plan.From || r.Name == plan.To).SelectMany(r => RingRenderer.Render(r, fleet.Shared).Objects);
-        var after = fleet.Rings.Where(r => r.Name == plan.From || r.Name == plan.To).SelectMany(r => RingRenderer.Render(Moved(r), fleet.Shared).Objects);
-        return ObjectDiff.Compare(before, after);
-    }
+    public static IReadOnlyList<ObjectChange> OfflineChanges(RingFleet fleet, TenantMove.Plan plan) =>
+        FleetChanges.Compare(fleet, FleetChanges.MoveTenant(fleet, plan.Tenant, plan.From, plan.To), [plan.From, plan.To]);
 
     internal static void Report(CliContext context, bool json, JsonObject data, string text)
     {

@@ -4,7 +4,7 @@ using RingCtl.Stacks;
 using RingInfra.Core.Fleet;
 using RingInfra.Core.Locks;
 using RingInfra.Core.Promotion;
-using RingInfra.Core.Rendering;
+using RingInfra.Core.Diff;
 
 namespace RingCtl.Operations;
 
@@ -219,10 +219,6 @@ public sealed class Promotion
         + string.Concat(plan.Decision.Refusals.Select(x => Environment.NewLine + "  " + x)));
 
     /// <summary>The objects the promotion would change, by id (an offline diff of the target's renders).</summary>
-    public static IReadOnlyList<string> ChangedObjects(Plan plan, RingInfra.Core.Shared.SharedFacts shared)
-    {
-        var before = RingRenderer.Render(plan.Target, shared);
-        var after = RingRenderer.Render(plan.Target with { Lock = plan.Target.Lock.With(plan.Module) }, shared);
-        return [.. after.Objects.Where(o => before.Objects.FirstOrDefault(b => b.Id == o.Id) is not { } b || !System.Text.Json.Nodes.JsonNode.DeepEquals(b.Body, o.Body)).Select(o => o.Id)];
-    }
+    public static IReadOnlyList<string> ChangedObjects(Plan plan, RingFleet fleet) =>
+        [.. FleetChanges.Compare(fleet, FleetChanges.Promote(fleet, plan.Target.Name, plan.Module), [plan.Target.Name]).Select(c => c.Id)];
 }

@@ -1,0 +1,41 @@
+using RingInfra.Core.Fleet;
+using RingInfra.Core.Locks;
+using RingInfra.Core.Rendering;
+
+namespace RingInfra.Core.Diff;
+
+/// <summary>
+/// A fleet as an operation leaves it (a tenant moved, a module promoted), and what that changes in the
+/// rendered objects: what dry runs show and what the change-set minimality rules are checked against.
+/// </summary>
+public static class FleetChanges
+{
+    /// <summary>The fleet with <paramref name="tenant"/> pinned to <paramref name="to"/> instead of <paramref name="from"/>.</summary>
+    public static RingFleet MoveTenant(RingFleet fleet, string tenant, string from, string to) => fleet with
+    {
+        Rings = [.. fleet.Rings.Select(r => r with
+        {
+            Config = r.Config with
+            {
+                Tenants = r.Name == from ? [.. r.Config.Tenants.Where(t => t != tenant)]
+                    : r.Name == to ? [.. r.Config.Tenants.Append(tenant).Order(StringComparer.Ordinal)]
+                    : r.Config.Tenants,
+            },
+        })],
+    };
+
+    /// <summary>The fleet with <paramref name="module"/> set in <paramref name="ring"/>'s lock.</summary>
+    public static RingFleet Promote(RingFleet fleet, string ring, LockedModule module) => fleet with
+    {
+        Rings = [.. fleet.Rings.Select(r => r.Name == ring ? r with { Lock = r.Lock.With(module) } : r)],
+    };
+
+    /// <summary>The object changes between two fleets' renders, over every ring or only the named ones.</summary>
+    public static IReadOnlyList<ObjectChange> Compare(RingFleet before, RingFleet after, IReadOnlyCollection<string>? rings = null)
+    {
+        IEnumerable<Kube.KubeObject> Objects(RingFleet fleet) => fleet.Rings
+            .Where(r => rings is null || rings.Contains(r.Name))
+            .SelectMany(r => RingRenderer.Render(r, fleet.Shared).Objects);
+        return ObjectDiff.Compare(Objects(before), Objects(after));
+    }
+}
