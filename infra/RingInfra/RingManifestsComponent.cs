@@ -13,15 +13,16 @@ namespace RingInfra.RingProgram;
 /// </summary>
 public sealed class RingManifestsComponent : ComponentResource
 {
-    public RingManifestsComponent(string name, Output<RenderedRing> rendered, ComponentResourceOptions? options = null)
+    public RingManifestsComponent(string name, Output<RenderedRing> rendered, ProviderResource provider, ComponentResourceOptions? options = null)
         : base("ringinfra:ring:Manifests", name, options)
     {
         ArgumentNullException.ThrowIfNull(rendered);
+        ArgumentNullException.ThrowIfNull(provider);
         var objects = rendered.Apply(r => r.NonSecretObjects.Where(o => o.Kind != "Namespace").ToImmutableArray());
         _ = new ConfigGroup($"{name}-objects", new ConfigGroupArgs
         {
             Yaml = objects.Apply(list => Yaml.WriteAll(list.Select(o => (System.Text.Json.Nodes.JsonNode?)o.Body))),
-        }, new ComponentResourceOptions { Parent = this });
+        }, KubeOptions.Remote(provider, parent: this));
         ObjectIds = objects.Apply(list => list.Select(o => o.Id).ToImmutableArray());
         RegisterOutputs();
     }

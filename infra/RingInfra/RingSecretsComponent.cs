@@ -32,8 +32,8 @@ public sealed class RingSecretsComponent : ComponentResource
             {
                 Metadata = meta,
                 Type = spec.Type,
-                StringData = Data(spec, args),
-            }, new CustomResourceOptions { Parent = this, AdditionalSecretOutputs = { "data", "stringData" } });
+                StringData = Output.Tuple(args.Checked, Data(spec, args)).Apply(t => t.Item2),
+            }, new CustomResourceOptions { Parent = this, Provider = args.Provider, AdditionalSecretOutputs = { "data", "stringData" } });
             names.Add(spec.Name);
         }
 
@@ -45,17 +45,17 @@ public sealed class RingSecretsComponent : ComponentResource
     [Output("secretNames")]
     public Output<ImmutableArray<string>> SecretNames { get; private set; }
 
-    private static InputMap<string> Data(SecretSpec spec, RingSecretsArgs args)
+    private static Output<ImmutableDictionary<string, string>> Data(SecretSpec spec, RingSecretsArgs args)
     {
         var credentials = RingSecrets.CredentialNames(args.Ring);
         return (spec.Name, args.WithValues) switch
         {
             (RingSecrets.App, true) => args.Shared.Secrets,
             (RingSecrets.App, false) => args.Facts.Apply(f => f.AppSecretKeys.ToImmutableDictionary(k => k, _ => "")),
-            (RingSecrets.ImagePull, true) => new InputMap<string> { [RingSecrets.DockerConfigKey] = args.Shared.ImagePullConfig },
-            (RingSecrets.ImagePull, false) => new InputMap<string> { [RingSecrets.DockerConfigKey] = EmptyDockerConfig },
+            (RingSecrets.ImagePull, true) => args.Shared.ImagePullConfig.Apply(v => ImmutableDictionary<string, string>.Empty.Add(RingSecrets.DockerConfigKey, v)),
+            (RingSecrets.ImagePull, false) => Output.Create(ImmutableDictionary<string, string>.Empty.Add(RingSecrets.DockerConfigKey, EmptyDockerConfig)),
             (RingSecrets.Connectors, true) => args.Shared.ConnectorCredentials.Apply(all => Select(all, credentials, args.Ring.Name)),
-            (RingSecrets.Connectors, false) => credentials.ToImmutableDictionary(k => k, _ => ""),
+            (RingSecrets.Connectors, false) => Output.Create(credentials.ToImmutableDictionary(k => k, _ => "")),
             _ => throw new InvalidOperationException($"no data source for Secret '{spec.Name}'"),
         };
     }

@@ -17,31 +17,42 @@ namespace RingInfra.RingProgram;
 public sealed class RingStack : Stack
 {
     public RingStack()
+        : this(null)
+    {
+    }
+
+    /// <summary>With stack options (tests observe every registration through a stack transformation).</summary>
+    public RingStack(StackOptions? options)
+        : base(options)
     {
         var ring = Load();
         var config = ring.Config;
-        var target = KubernetesTarget.Decide(new Pulumi.Config("kubernetes").Get("context"), config.Name, Deployment.Instance.RootDirectory);
+        var target = KubernetesTarget.Decide(new Pulumi.Config("kubernetes").Get("context"), config.Name);
         var shared = new SharedStackOutputs("shared-stack", config.SharedStack);
         var provider = KubeMeta.Provider(target);
-        var providers = new ComponentResourceOptions { Providers = { provider } };
 
+        // Nothing reaches Kubernetes before the policies pass: every Kubernetes resource takes an input
+        // derived from the checked render, so a violation faults them all before they are registered.
+        var rendered = shared.Facts.Apply(facts => Checked(RingRenderer.Render(ring, facts), facts));
         var dependencies = new List<Resource>();
         if (RingRenderer.RenderNamespace(config) is { } nsObject)
         {
-            dependencies.Add(new K8s.Core.V1.Namespace("namespace", new K8s.Types.Inputs.Core.V1.NamespaceArgs { Metadata = KubeMeta.From(nsObject) },
-                new CustomResourceOptions { Provider = provider }));
+            dependencies.Add(new K8s.Core.V1.Namespace("namespace", new K8s.Types.Inputs.Core.V1.NamespaceArgs
+            {
+                Metadata = rendered.Apply(r => KubeMeta.From(r.Find(nsObject.Kind, nsObject.Name) ?? nsObject)),
+            }, KubeOptions.Resource(provider)));
         }
 
-        var rendered = shared.Facts.Apply(facts => Checked(RingRenderer.Render(ring, facts), facts));
         var secrets = new RingSecretsComponent("secrets", new RingSecretsArgs
         {
             Ring = config,
+            Checked = rendered,
             Facts = shared.Facts,
             Shared = shared,
             WithValues = !target.RendersToDirectory,
-        }, ComponentResourceOptions.Merge(providers, new ComponentResourceOptions { DependsOn = dependencies.ToArray() }));
-        _ = new RingManifestsComponent("manifests", rendered,
-            ComponentResourceOptions.Merge(providers, new ComponentResourceOptions { DependsOn = { secrets } }));
+            Provider = provider,
+        }, new ComponentResourceOptions { DependsOn = dependencies.ToArray() });
+        _ = new RingManifestsComponent("manifests", rendered, provider, new ComponentResourceOptions { DependsOn = { secrets } });
 
         Ring = Output.Create(config.Name);
         Namespace = Output.Create(config.Namespace);
@@ -83,7 +94,7 @@ public sealed class RingStack : Stack
         }
     }
 
-    /// <summary>The policies run before anything is applied; a violation stops the update.</summary>
+    /// <summary>The policies run before anything is registered; a violation stops the update (see the constructor).</summary>
     private static RenderedRing Checked(RenderedRing rendered, SharedFacts facts)
     {
         var violations = PolicySuite.Check([rendered], facts);

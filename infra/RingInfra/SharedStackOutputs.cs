@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Pulumi;
+using RingInfra.Core.Config;
 using RingInfra.Core.Shared;
 
 namespace RingInfra.RingProgram;
@@ -22,7 +23,7 @@ public sealed class SharedStackOutputs
                 Require(SharedStackExports.AppSecretKeys),
                 Require(SharedStackExports.CredentialBindings),
                 Require(SharedStackExports.SecretsRevision))
-            .Apply(t => SharedFactsReader.FromStackOutputs(
+            .Apply(t => Read(
                 new Dictionary<string, object?>
                 {
                     [SharedStackExports.Namespace] = t.Item1,
@@ -48,6 +49,19 @@ public sealed class SharedStackOutputs
 
     /// <summary>Connector credential name → value (secret).</summary>
     public Output<ImmutableDictionary<string, string>> ConnectorCredentials { get; }
+
+    /// <summary>Invalid facts are a configuration error of the shared stack: one message, no stack trace.</summary>
+    private static SharedFacts Read(IReadOnlyDictionary<string, object?> outputs, string stackName)
+    {
+        try
+        {
+            return SharedFactsReader.FromStackOutputs(outputs, stackName);
+        }
+        catch (RingConfigException e)
+        {
+            throw KubeMeta.Invalid($"the shared stack '{stackName}' exports invalid facts", e.Problems.Count > 0 ? e.Problems.Select(p => p.Message) : [e.Message]);
+        }
+    }
 
     private static ImmutableDictionary<string, string> StringMap(object value) =>
         ((IEnumerable<KeyValuePair<string, object>>)value).ToImmutableDictionary(kv => kv.Key, kv => (string)kv.Value, StringComparer.Ordinal);

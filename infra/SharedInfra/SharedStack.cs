@@ -18,22 +18,27 @@ namespace RingInfra.SharedProgram;
 public sealed class SharedStack : Stack
 {
     public SharedStack()
+        : this(null)
+    {
+    }
+
+    /// <summary>With stack options (tests observe every registration through a stack transformation).</summary>
+    public SharedStack(StackOptions? options)
+        : base(options)
     {
         var stack = Deployment.Instance.StackName;
         var config = new Pulumi.Config(SharedFactsReader.Project);
         var settings = Load(stack, config);
         var facts = settings.Facts;
-        // The project lives in stacks/shared; renders go to the repository's out/ like the rings'.
-        var repositoryRoot = Path.GetFullPath(Path.Combine(Deployment.Instance.RootDirectory, "..", ".."));
-        var provider = KubeMeta.Provider(KubernetesTarget.Decide(new Pulumi.Config("kubernetes").Get("context"), stack, repositoryRoot));
+        var provider = KubeMeta.Provider(KubernetesTarget.Decide(new Pulumi.Config("kubernetes").Get("context"), stack));
         var ns = new K8s.Core.V1.Namespace("namespace", new K8s.Types.Inputs.Core.V1.NamespaceArgs
         {
             Metadata = KubeMeta.From(SharedRenderer.Namespace(facts, settings.PsaVersion)),
-        }, new CustomResourceOptions { Provider = provider });
+        }, KubeOptions.Resource(provider));
         _ = new K8s.Yaml.V2.ConfigGroup("ring-ingress", new K8s.Types.Inputs.Yaml.V2.ConfigGroupArgs
         {
             Yaml = SharedRenderer.RingIngressPolicy(facts).ToYaml(),
-        }, new ComponentResourceOptions { Provider = provider, DependsOn = { ns } });
+        }, KubeOptions.Remote(provider, dependsOn: ns));
 
         var secrets = new AppSecretsComponent("app-secrets", new AppSecretsArgs
         {

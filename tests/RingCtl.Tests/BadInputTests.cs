@@ -52,7 +52,7 @@ public sealed class BadInputTests
         new("tenant pinned twice", Canary, "    - test-canary", "    - test-canary\n    - acme",
             "ring 'canary': tenants must not list a tenant already pinned to ring 'stable' (a tenant is in exactly one ring) (got acme)"),
         new("tenant not a DNS label", Canary, "    - test-canary", "    - Test_Canary",
-            "ring 'canary': tenants[0] must be a DNS label (lower-case letters, digits and '-', starting with a letter, at most 63 characters) (got Test_Canary)"),
+            "ring 'canary': tenants[0] must be a tenant name: a DNS label of lower-case letters, digits and '-' (digits first allowed, no '-' at either end, at most 63 characters) (got Test_Canary)"),
         new("secret in ring env", Canary, "LOG_LEVEL: debug", "LOG_LEVEL: debug\n    DB_PASSWORD: hunter2",
             "ring 'canary': env.DB_PASSWORD looks like a secret; secrets come from the shared stack's secret outputs, never from ring config (got (value hidden))"),
         new("reserved env var", Canary, "LOG_LEVEL: debug", "LOG_LEVEL: debug\n    RING_NAME: stable",

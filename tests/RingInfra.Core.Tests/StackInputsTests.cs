@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using RingInfra.Core.Config;
 using RingInfra.Core.Fleet;
+using RingInfra.Core.Kube;
 using RingInfra.Core.Rendering;
 using RingInfra.Core.Shared;
 using RingInfra.Core.Tests.Support;
@@ -62,16 +63,30 @@ public sealed class StackInputsTests
     }
 
     [Theory]
-    [InlineData(null, null, "/repo/out/canary")]
-    [InlineData("", null, "/repo/out/canary")]
-    [InlineData("  ", null, "/repo/out/canary")]
+    [InlineData(null, null, "../../out/canary")]
+    [InlineData("", null, "../../out/canary")]
+    [InlineData("  ", null, "../../out/canary")]
     [InlineData("prod-cluster", "prod-cluster", null)]
     public void KubernetesTarget_RendersToDirectoryExactlyWhenNoContextIsSet(string? context, string? expectedContext, string? expectedDir)
     {
-        var target = KubernetesTarget.Decide(context, "canary", "/repo");
+        var target = KubernetesTarget.Decide(context, "canary");
         target.Context.ShouldBe(expectedContext);
         target.RenderDirectory.ShouldBe(expectedDir);
         target.RendersToDirectory.ShouldBe(expectedDir is not null);
+    }
+
+    [Theory]
+    [InlineData("Pulumi.yaml")]
+    [InlineData("stacks/shared/Pulumi.yaml")]
+    public void RenderRoot_SeenFromEachProgramsDirectory_IsTheRepositorysOut(string projectFile)
+    {
+        // The engine starts the provider in the program's directory (the project's `main`).
+        var projectDir = Path.GetDirectoryName(Path.Combine(Repo.Root, projectFile))!;
+        var main = Node.Str((JsonObject)RingInfra.Core.Kube.Yaml.ParseDocument(File.ReadAllText(Path.Combine(Repo.Root, projectFile)), projectFile)!, "main")!;
+        var programDir = Path.GetFullPath(Path.Combine(projectDir, main));
+        File.Exists(Path.Combine(programDir, "Program.cs")).ShouldBeTrue();
+        Path.GetFullPath(Path.Combine(programDir, KubernetesTarget.Decide(null, "canary").RenderDirectory!))
+            .ShouldBe(Path.Combine(Repo.Root, "out", "canary"));
     }
 
     [Fact]

@@ -7,10 +7,18 @@ public static partial class Names
 {
     public const string DnsLabelRule = "must be a DNS label (lower-case letters, digits and '-', starting with a letter, at most 63 characters)";
 
+    public const string TenantNameRule = "must be a tenant name: a DNS label of lower-case letters, digits and '-' (digits first allowed, no '-' at either end, at most 63 characters)";
+
     public const string EnvNameRule = "must be an environment variable name (upper-case letters, digits and '_', not starting with a digit)";
 
     /// <summary>RFC 1123 label that also starts with a letter (namespaces, rings, tenants, services).</summary>
     public static bool IsDnsLabel(string s) => s.Length is > 0 and <= 63 && DnsLabel().IsMatch(s);
+
+    /// <summary>
+    /// A tenant is a host name (<c>&lt;tenant&gt;.&lt;domain&gt;</c>) and a database name (<c>tenant_&lt;tenant&gt;</c>),
+    /// never a Kubernetes object name, so RFC 1123 applies: it may start with a digit (<c>007</c>).
+    /// </summary>
+    public static bool IsTenantName(string s) => s.Length is > 0 and <= 63 && Subdomain().IsMatch(s);
 
     /// <summary>A DNS subdomain: dot-separated labels, at most 253 characters.</summary>
     public static bool IsDnsName(string s) => s.Length is > 0 and <= 253 && s.Split('.').All(l => l.Length is > 0 and <= 63 && Subdomain().IsMatch(l));

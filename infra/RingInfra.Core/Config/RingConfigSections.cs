@@ -64,7 +64,7 @@ internal static class RingConfigSections
         for (var i = 0; arr is not null && i < arr.Count; i++)
         {
             var key = $"{ConfigKeys.Tenants}[{i}]";
-            if (r.String(arr[i], key, Names.IsDnsLabel, Names.DnsLabelRule) is { } t && !seen.Add(t))
+            if (r.String(arr[i], key, Names.IsTenantName, Names.TenantNameRule) is { } t && !seen.Add(t))
             {
                 r.Problem(key, t, "must be unique within the ring (listed twice)");
             }

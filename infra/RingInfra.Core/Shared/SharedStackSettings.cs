@@ -82,7 +82,7 @@ public sealed record SharedStackSettings
         var list = r.List(node, "tenants") ?? [];
         for (var i = 0; i < list.Count; i++)
         {
-            if (r.String(list[i], $"tenants[{i}]", Names.IsDnsLabel, Names.DnsLabelRule) is { } t && !seen.Add(t))
+            if (r.String(list[i], $"tenants[{i}]", Names.IsTenantName, Names.TenantNameRule) is { } t && !seen.Add(t))
             {
                 r.Problem($"tenants[{i}]", t, "must be listed once");
             }

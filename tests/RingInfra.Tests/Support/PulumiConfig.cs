@@ -15,12 +15,13 @@ namespace RingInfra.Tests.Support;
 public static class PulumiConfig
 {
     /// <summary>The ring's config: Pulumi.yaml defaults under the ring file, plus extra "ns:key" entries.</summary>
-    public static Dictionary<string, string> ForRing(string ring, Action<JsonObject>? change = null, IDictionary<string, string>? extra = null)
+    public static Dictionary<string, string> ForRing(string ring, Action<JsonObject>? change = null, IDictionary<string, string>? extra = null, string? root = null)
     {
+        root ??= Repo.Root;
         var problems = new List<ConfigProblem>();
-        var project = StackFiles.ReadProjectDefaults(File.ReadAllText(Path.Combine(Repo.Root, "Pulumi.yaml")), "Pulumi.yaml", ConfigKeys.Project, problems);
+        var project = StackFiles.ReadProjectDefaults(File.ReadAllText(Path.Combine(root, "Pulumi.yaml")), "Pulumi.yaml", ConfigKeys.Project, problems);
         var file = $"Pulumi.{ring}.yaml";
-        var own = StackFiles.ReadStackConfig(File.ReadAllText(Path.Combine(Repo.Root, file)), file, ConfigKeys.Project, ring, problems).Own;
+        var own = StackFiles.ReadStackConfig(File.ReadAllText(Path.Combine(root, file)), file, ConfigKeys.Project, ring, problems).Own;
         problems.ShouldBeEmpty();
         var layered = ConfigLayers.Merge(project, own);
         change?.Invoke(layered);

@@ -31,6 +31,9 @@ public sealed class SharedStackFake
 
     public List<string> RequestedStacks { get; } = [];
 
+    /// <summary>Changes the outputs the StackReference returns (a shared stack exporting something wrong).</summary>
+    public Action<Dictionary<string, object>>? ChangeOutputs { get; set; }
+
     /// <summary>Every secret value the fake hands out (what a leak scan looks for).</summary>
     public IReadOnlyList<string> AllSecretValues => [.. Secrets.Values, .. Connectors.Values, "CANARY-pull-token-31d2"];
 
@@ -49,6 +52,7 @@ public sealed class SharedStackFake
             [SharedStackExports.ImagePullConfig] = Output.CreateSecret(ImagePull),
             [SharedStackExports.ConnectorCredentials] = Output.CreateSecret(Connectors.ToDictionary(kv => kv.Key, kv => (object)kv.Value)),
         };
+        ChangeOutputs?.Invoke(outputs);
         return new Dictionary<string, object>
         {
             ["name"] = name,
