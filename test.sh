@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # ./test.sh — build and run every test project; ends with one line "N passed, N failed, N skipped".
 #
-# Projects that need the Pulumi packages (directly or through a ProjectReference) run only where
-# those packages restore. Where the NuGet source lacks them (NU1101 for Pulumi*), they are skipped
-# and named, with the reason. Any other restore or build failure fails the run.
+# The Pulumi packages come from NuGet, or on the build machines from ../shared/pulumi-packages
+# (tools/pulumi-packages.sh). Only where neither has them (NU1101 for Pulumi*) are the projects that need
+# them skipped, each named with the reason. Any other restore or build failure fails the run.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
+root="$PWD"
+# shellcheck source=tools/pulumi-packages.sh
+source tools/pulumi-packages.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 MSBUILDDISABLENODEREUSE=1
 unset RINGCTL_ROOT
 
@@ -113,7 +116,7 @@ for proj in "${skipped_projects[@]}"; do
     skipped_tests=$((skipped_tests + n))
     echo "skipped: $proj ($n mock tests) — needs the Pulumi packages, and $pulumi_reason"
   else
-    echo "skipped: $proj — needs the Pulumi packages, and $pulumi_reason (../shared/pulumi-facade/check compiles it against the real API's signatures)"
+    echo "skipped: $proj — needs the Pulumi packages, and $pulumi_reason"
   fi
 done
 

@@ -164,13 +164,14 @@ public sealed class CiScriptTests : IDisposable
         var run = Script("rollout.sh", registry);
         run.Code.ShouldBe(0, run.Err);
         run.Out.ShouldContain("rollout.sh: all rings updated: canary edge stable");
-        SimulatedCalls().Split('\n').Where(l => l.StartsWith("update", StringComparison.Ordinal)).ShouldBe(["update canary", "update edge", "update stable"]);
+        // The shared stack was never deployed in this rehearsal: the first `up` deploys it first, once.
+        SimulatedCalls().Split('\n').Where(l => l.StartsWith("update", StringComparison.Ordinal)).ShouldBe(["update shared", "update canary", "update edge", "update stable"]);
 
         using var health = LoopbackHttp.Health(200, """{"status":"ok","ring":{"name":"stable","lock_path":"modules/manifests/stable.lock.json"}}""");
         var stopped = Script("rollout.sh", registry, new Dictionary<string, string> { ["RINGCTL_VERIFY_URL_CANARY"] = health.Url });
         stopped.Code.ShouldBe(6);
         stopped.Err.ShouldContain("rollout.sh: stopped at canary (verification failed)");
-        SimulatedCalls().Split('\n').Where(l => l.StartsWith("update", StringComparison.Ordinal)).ShouldBe(["update canary", "update edge", "update stable", "update canary"]);
+        SimulatedCalls().Split('\n').Where(l => l.StartsWith("update", StringComparison.Ordinal)).ShouldBe(["update shared", "update canary", "update edge", "update stable", "update canary"]);
     }
 
     /// <summary>Just enough of GitHub's issue-comment API, on loopback.</summary>

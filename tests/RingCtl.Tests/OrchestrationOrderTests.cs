@@ -47,6 +47,48 @@ public sealed class OrchestrationOrderTests
     }
 
     [Fact]
+    public async Task Up_OnAFirstRun_DeploysTheSharedStackFirst_AndSaysSo()
+    {
+        await using var h = await OpsHarness.CreateAsync(_pg);
+        var stacks = new Mock<IStackRunner>(MockBehavior.Strict);
+        var seq = new MockSequence();
+        var shared = StackId.SharedStack();
+        var canary = StackId.Ring("canary");
+        stacks.InSequence(seq).Setup(s => s.GetOutputsAsync(shared, It.IsAny<CancellationToken>())).ReturnsAsync(NoOutputs);
+        stacks.InSequence(seq).Setup(s => s.SelectOrCreateAsync(shared, It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+        stacks.InSequence(seq).Setup(s => s.UpdateAsync(shared, It.IsAny<IProgress<string>>(), It.IsAny<CancellationToken>())).ReturnsAsync(StackChanges.None);
+        stacks.InSequence(seq).Setup(s => s.SelectOrCreateAsync(canary, It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+        stacks.InSequence(seq).Setup(s => s.UpdateAsync(canary, It.IsAny<IProgress<string>>(), It.IsAny<CancellationToken>())).ReturnsAsync(StackChanges.None);
+        stacks.InSequence(seq).Setup(s => s.GetOutputsAsync(canary, It.IsAny<CancellationToken>())).ReturnsAsync(new Dictionary<string, object?> { ["lockHash"] = h.Repo.Load().Find("canary")!.Lock.Hash });
+
+        var result = await h.RunAsync(stacks.Object, "up", "canary", "--yes");
+
+        result.ExitCode.ShouldBe(0, result.Err);
+        result.Err.ShouldContain("the shared stack has no outputs yet (never deployed): updating it first");
+        result.Out.Trim().ShouldBe("updated the shared stack (first run), then canary (operation #1)");
+        stacks.VerifyAll();
+    }
+
+    [Fact]
+    public async Task Up_WhenTheSharedStackHasOutputs_LeavesItAlone()
+    {
+        await using var h = await OpsHarness.CreateAsync(_pg);
+        var stacks = new Mock<IStackRunner>(MockBehavior.Strict);
+        var seq = new MockSequence();
+        var canary = StackId.Ring("canary");
+        stacks.InSequence(seq).Setup(s => s.GetOutputsAsync(StackId.SharedStack(), It.IsAny<CancellationToken>())).ReturnsAsync(new Dictionary<string, object?> { ["secretsRevision"] = "rev-1" });
+        stacks.InSequence(seq).Setup(s => s.SelectOrCreateAsync(canary, It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+        stacks.InSequence(seq).Setup(s => s.UpdateAsync(canary, It.IsAny<IProgress<string>>(), It.IsAny<CancellationToken>())).ReturnsAsync(StackChanges.None);
+        stacks.InSequence(seq).Setup(s => s.GetOutputsAsync(canary, It.IsAny<CancellationToken>())).ReturnsAsync(new Dictionary<string, object?> { ["lockHash"] = h.Repo.Load().Find("canary")!.Lock.Hash });
+
+        var result = await h.RunAsync(stacks.Object, "up", "canary", "--yes");
+
+        result.ExitCode.ShouldBe(0, result.Err);
+        result.Out.Trim().ShouldBe("updated canary (operation #1)");
+        stacks.VerifyAll();
+    }
+
+    [Fact]
     public async Task Promote_RewritesTheLock_UpdatesTheTarget_ThenChecksItsLockHash()
     {
         await using var h = await OpsHarness.CreateAsync(_pg);

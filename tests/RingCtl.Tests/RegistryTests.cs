@@ -27,8 +27,31 @@ public sealed class RegistryTests
     public async Task Migrate_AppliesOnce_ThenIsUpToDate()
     {
         await using var db = new RegistryDatabase(await _pg.NewDatabaseAsync());
-        (await RegistryMigrator.MigrateAsync(db.DataSource, CancellationToken.None)).Select(m => m.Version).ShouldBe([1]);
+        (await RegistryMigrator.MigrateAsync(db.DataSource, CancellationToken.None)).Select(m => m.Version).ShouldBe([1, 2]);
         (await RegistryMigrator.MigrateAsync(db.DataSource, CancellationToken.None)).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("007", true)]
+    [InlineData("acme-2", true)]
+    [InlineData("-acme", false)]
+    [InlineData("Acme", false)]
+    public async Task TheDatabase_TakesTenantNamesByTheSameRuleAsCore(string tenant, bool accepted)
+    {
+        await using var db = await SeededAsync();
+        await using var c = await db.DataSource.OpenConnectionAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand("insert into tenants (name, module_ring_id) select @n, id from module_rings where name = 'edge'", c);
+        cmd.Parameters.AddWithValue("n", tenant);
+        if (accepted)
+        {
+            (await cmd.ExecuteNonQueryAsync()).ShouldBe(1);
+        }
+        else
+        {
+            (await Should.ThrowAsync<Npgsql.PostgresException>(() => cmd.ExecuteNonQueryAsync())).SqlState.ShouldBe(Npgsql.PostgresErrorCodes.CheckViolation);
+        }
+
+        RingInfra.Core.Config.Names.IsTenantName(tenant).ShouldBe(accepted);
     }
 
     [Fact]

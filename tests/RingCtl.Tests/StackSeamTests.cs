@@ -4,15 +4,14 @@ namespace RingCtl.Tests;
 
 public sealed class StackSeamTests
 {
-    [Fact]
-    public void ConfigPaths_StoreListsAsStructuredYaml()
+    [Theory]
+    [InlineData("[\"acme\",\"007\"]", "[\"acme\",\"007\"]")]
+    [InlineData("false", "false")]
+    [InlineData("{\"LOG_LEVEL\":\"debug\"}", "{\"LOG_LEVEL\":\"debug\"}")]
+    [InlineData("plain text", "\"plain text\"")]
+    public void StackConfigFile_TakesJsonText_AndAnythingElseAsAString(string value, string json)
     {
-        ConfigPaths.Flatten("ring-infra:tenants", "[\"acme\",\"foo\"]").ShouldBe(
-            [new("ring-infra:tenants[0]", "acme"), new("ring-infra:tenants[1]", "foo")]);
-        ConfigPaths.Flatten("ring-infra:tenants", "[]").ShouldBeEmpty();
-        ConfigPaths.Flatten("ring-infra:active", "false").ShouldBe([new("ring-infra:active", "false")]);
-        ConfigPaths.Flatten("ring-infra:env", "{\"LOG_LEVEL\":\"debug\",\"a.b\":\"x\"}").ShouldBe(
-            [new("ring-infra:env.LOG_LEVEL", "debug"), new("ring-infra:env[\"a.b\"]", "x")]);
+        StackConfigFile.Parse(value)!.ToJsonString().ShouldBe(json);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using Pulumi.Automation;
 using Pulumi.Automation.Commands.Exceptions;
 using RingCtl.Stacks;
+using RingInfra.Core.Config;
 
 namespace RingCtl.Pulumi;
 
@@ -13,56 +14,50 @@ namespace RingCtl.Pulumi;
 /// </summary>
 public sealed class AutomationStackRunner : IStackRunner
 {
+    private const string Salt = "encryptionsalt";
+
     private readonly string _root;
     private readonly IReadOnlyDictionary<string, string?> _environment;
+    private readonly bool _embeddedPassphrase;
+    private readonly bool _fileBackend;
     private readonly ConcurrentDictionary<StackId, WorkspaceStack> _stacks = new();
 
     public AutomationStackRunner(string repositoryRoot)
+        : this(repositoryRoot, Environment.GetEnvironmentVariable)
     {
+    }
+
+    public AutomationStackRunner(string repositoryRoot, Func<string, string?> env)
+    {
+        ArgumentNullException.ThrowIfNull(env);
         _root = repositoryRoot;
-        _environment = StackEnvironment.For(repositoryRoot, Environment.GetEnvironmentVariable);
+        _environment = StackEnvironment.For(repositoryRoot, env);
+        _embeddedPassphrase = _environment.ContainsKey(StackEnvironment.PassphraseFileVariable);
+        var backend = _environment.TryGetValue(StackEnvironment.BackendVariable, out var b) ? b : env(StackEnvironment.BackendVariable);
+        _fileBackend = backend?.StartsWith("file://", StringComparison.Ordinal) ?? false;
     }
 
     public async Task SelectOrCreateAsync(StackId stack, CancellationToken cancellationToken) =>
         await GetAsync(stack, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>Writes the stack file itself (<see cref="StackConfigFile"/>): the CLI's <c>config set</c> would retype the value.</summary>
     public async Task SetConfigAsync(StackId stack, string key, string value, CancellationToken cancellationToken)
     {
-        var s = await GetAsync(stack, cancellationToken).ConfigureAwait(false);
-        await Guard(stack, async () =>
-        {
-            if (!ConfigPaths.IsStructured(value))
-            {
-                await s.SetConfigAsync(key, new ConfigValue(value), cancellationToken).ConfigureAwait(false);
-                return 0;
-            }
-
-            var all = await s.GetAllConfigAsync(cancellationToken).ConfigureAwait(false);
-            if (all.ContainsKey(key))
-            {
-                await s.RemoveConfigAsync(key, cancellationToken).ConfigureAwait(false);
-            }
-
-            foreach (var (path, leaf) in ConfigPaths.Flatten(key, value))
-            {
-                await s.SetConfigAsync(path, new ConfigValue(leaf), path: true, cancellationToken).ConfigureAwait(false);
-            }
-
-            return 0;
-        }).ConfigureAwait(false);
+        await GetAsync(stack, cancellationToken).ConfigureAwait(false);
+        StackConfigFile.Set(_root, stack, key, StackConfigFile.Parse(value));
     }
 
     public async Task<StackChanges> PreviewAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken)
     {
         var s = await GetAsync(stack, cancellationToken).ConfigureAwait(false);
-        var result = await Guard(stack, () => s.PreviewAsync(new PreviewOptions { Diff = true, OnStandardOutput = progress.Report }, cancellationToken)).ConfigureAwait(false);
+        var result = await Cancellable(stack, s, () => Guard(stack, () => s.PreviewAsync(new PreviewOptions { Diff = true, OnStandardOutput = progress.Report }, cancellationToken)), cancellationToken).ConfigureAwait(false);
         return Changes(result.ChangeSummary, result.StandardOutput);
     }
 
     public async Task<StackChanges> UpdateAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken)
     {
         var s = await GetAsync(stack, cancellationToken).ConfigureAwait(false);
-        var result = await Guard(stack, () => s.UpAsync(new UpOptions { OnStandardOutput = progress.Report }, cancellationToken)).ConfigureAwait(false);
+        var result = await Cancellable(stack, s, () => Guard(stack, () => s.UpAsync(new UpOptions { OnStandardOutput = progress.Report }, cancellationToken)), cancellationToken).ConfigureAwait(false);
         if (result.Summary.Result != UpdateState.Succeeded)
         {
             throw new StackUpdateFailedException(stack, $"update ended {result.Summary.Result}: {result.Summary.Message}");
@@ -96,8 +91,7 @@ public sealed class AutomationStackRunner : IStackRunner
             return existing;
         }
 
-        var workDir = stack.Shared ? Path.Combine(_root, "stacks", "shared") : _root;
-        var created = await Guard(stack, () => LocalWorkspace.CreateOrSelectStackAsync(new LocalProgramArgs(stack.Name, workDir)
+        var created = await Guard(stack, () => LocalWorkspace.CreateOrSelectStackAsync(new LocalProgramArgs(stack.Name, StackConfigFile.ProjectDirectory(_root, stack))
         {
             EnvironmentVariables = new Dictionary<string, string?>(_environment),
             SecretsProvider = "passphrase",
@@ -105,8 +99,43 @@ public sealed class AutomationStackRunner : IStackRunner
         return _stacks.GetOrAdd(stack, created);
     }
 
-    private static async Task<T> Guard<T>(StackId stack, Func<Task<T>> action)
+    /// <summary>
+    /// A cancelled update or preview: the Automation API (CliWrap) kills the CLI, which leaves a file backend's
+    /// lock behind; once the CLI has exited, <c>pulumi cancel</c> removes it (the DIY backend deletes the stack's
+    /// lock files). A service backend keeps its own lease, so nothing is done there.
+    /// </summary>
+    private async Task<T> Cancellable<T>(StackId stack, WorkspaceStack s, Func<Task<T>> action, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && _fileBackend)
+        {
+            await Guard(stack, async () =>
+            {
+                await s.CancelAsync(CancellationToken.None).ConfigureAwait(false);
+                return 0;
+            }).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Maps the CLI's failures to ringctl's, and keeps the embedded passphrase's salt out of tracked files:
+    /// the CLI writes <c>encryptionsalt</c> into <c>Pulumi.&lt;stack&gt;.yaml</c> whenever it has none, and a salt
+    /// made with one checkout's generated passphrase makes every other checkout fail with "incorrect
+    /// passphrase". The state keeps its own salt, and ring files hold no encrypted values, so nothing needs it.
+    /// </summary>
+    private async Task<T> Guard<T>(StackId stack, Func<Task<T>> action)
+    {
+        var file = StackConfigFile.PathOf(_root, stack);
+        if (_embeddedPassphrase)
+        {
+            RefuseEncryptedValues(stack, file);
+            StripSalt(file);
+        }
+
         try
         {
             return await action().ConfigureAwait(false);
@@ -118,6 +147,30 @@ public sealed class AutomationStackRunner : IStackRunner
         catch (CommandException e)
         {
             throw new StackUpdateFailedException(stack, e.Message, e);
+        }
+        finally
+        {
+            if (_embeddedPassphrase)
+            {
+                StripSalt(file);
+            }
+        }
+    }
+
+    private static void StripSalt(string file)
+    {
+        if (File.Exists(file) && File.ReadAllText(file) is var text && StackFileEditor.HasTopLevel(text, Salt))
+        {
+            StackConfigFile.WriteAtomically(file, StackFileEditor.RemoveTopLevel(text, Salt));
+        }
+    }
+
+    private static void RefuseEncryptedValues(StackId stack, string file)
+    {
+        if (File.Exists(file) && File.ReadAllText(file).Contains("secure:", StringComparison.Ordinal))
+        {
+            throw new StackUpdateFailedException(stack,
+                $"{Path.GetFileName(file)} holds encrypted config, which ringctl's generated passphrase cannot read: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE to the team's passphrase (README \"Passphrase and team setup\")");
         }
     }
 

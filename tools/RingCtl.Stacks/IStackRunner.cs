@@ -3,7 +3,7 @@ namespace RingCtl.Stacks;
 /// <summary>
 /// ringctl's only way to Pulumi: select or create a stack, set its config, preview, update, read its
 /// outputs, cancel. Implemented over the Automation API in RingCtl.Pulumi; mocked in tests.
-/// Structured config values are passed as JSON text (e.g. the tenants list).
+/// Config values are JSON text (<c>["acme"]</c>, <c>false</c>) and land typed in the stack's settings file.
 /// </summary>
 public interface IStackRunner
 {

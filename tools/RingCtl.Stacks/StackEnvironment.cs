@@ -9,19 +9,24 @@ namespace RingCtl.Stacks;
 /// </summary>
 public static class StackEnvironment
 {
+    public const string BackendVariable = "PULUMI_BACKEND_URL";
+
+    /// <summary>Set by <see cref="For"/> only when ringctl generated the passphrase (the embedded default).</summary>
+    public const string PassphraseFileVariable = "PULUMI_CONFIG_PASSPHRASE_FILE";
+
     public static IReadOnlyDictionary<string, string?> For(string repositoryRoot, Func<string, string?> env)
     {
         var vars = new Dictionary<string, string?>(StringComparer.Ordinal);
-        if (string.IsNullOrEmpty(env("PULUMI_BACKEND_URL")))
+        if (string.IsNullOrEmpty(env(BackendVariable)))
         {
             var state = Path.Combine(repositoryRoot, ".pulumi-state");
             Directory.CreateDirectory(state);
-            vars["PULUMI_BACKEND_URL"] = "file://" + state;
+            vars[BackendVariable] = "file://" + state;
         }
 
-        if (string.IsNullOrEmpty(env("PULUMI_CONFIG_PASSPHRASE")) && string.IsNullOrEmpty(env("PULUMI_CONFIG_PASSPHRASE_FILE")))
+        if (string.IsNullOrEmpty(env("PULUMI_CONFIG_PASSPHRASE")) && string.IsNullOrEmpty(env(PassphraseFileVariable)))
         {
-            vars["PULUMI_CONFIG_PASSPHRASE_FILE"] = EnsurePassphrase(Path.Combine(repositoryRoot, ".ringctl", "passphrase"));
+            vars[PassphraseFileVariable] = EnsurePassphrase(Path.Combine(repositoryRoot, ".ringctl", "passphrase"));
         }
 
         return vars;

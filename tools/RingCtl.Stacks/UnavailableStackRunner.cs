@@ -3,12 +3,16 @@ namespace RingCtl.Stacks;
 /// <summary>The runner where Pulumi is not available: every call says why, nothing crashes.</summary>
 public sealed class UnavailableStackRunner : IStackRunner
 {
-    public UnavailableStackRunner(string reason)
+    public UnavailableStackRunner(string reason, bool cliMissing = false)
     {
         Reason = reason;
+        CliMissing = cliMissing;
     }
 
     public string Reason { get; }
+
+    /// <summary>ringctl has the Automation API but no <c>pulumi</c> CLI was found: <c>up --install-pulumi</c> can fix that.</summary>
+    public bool CliMissing { get; }
 
     private StackRunnerUnavailableException Fail() => new(Reason);
 

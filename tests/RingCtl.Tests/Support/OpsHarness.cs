@@ -28,9 +28,10 @@ public sealed class OpsHarness : IAsyncDisposable
 
     public List<string> Progress { get; } = [];
 
-    public static async Task<OpsHarness> CreateAsync(PostgresFixture pg)
+    public static async Task<OpsHarness> CreateAsync(PostgresFixture pg, Action<TempRepo>? arrange = null)
     {
         var repo = new TempRepo();
+        arrange?.Invoke(repo);
         var cs = await pg.NewDatabaseAsync();
         var db = new RegistryDatabase(cs);
         await RegistryMigrator.MigrateAsync(db.DataSource, CancellationToken.None);

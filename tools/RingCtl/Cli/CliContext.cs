@@ -39,6 +39,9 @@ public sealed class CliContext
     /// <summary>Makes the stack runner for a repository root (the Automation API one, or one saying why there is none).</summary>
     public Func<string, IStackRunner> StackRunnerFactory { get; init; } = StackRunners.Create;
 
+    /// <summary>Installs the pinned Pulumi CLI for <c>up --install-pulumi</c>; null where ringctl has no Automation API.</summary>
+    public IPulumiInstaller? PulumiInstaller { get; init; } = StackRunners.Installer();
+
     /// <summary>Where confirmation answers come from; null (and CI) means no interactive terminal.</summary>
     public TextReader? Input { get; init; }
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using RingCtl.Cli;
 using RingCtl.Operations;
 using RingCtl.Registry;
+using RingCtl.Stacks;
 using Spectre.Console;
 
 namespace RingCtl.Commands;
@@ -83,18 +84,30 @@ public static class OperationCommands
     {
         var rings = RingArgument.Create("Rings to update");
         var all = new Option<bool>("--all") { Description = "Every ring, in rollout order (highest promotion order first)" };
+        var install = new Option<bool>("--install-pulumi") { Description = "Where no pulumi CLI is found, install the version the Automation API pins into ~/.pulumi/versions/<version>, then go on" };
         var (yes, reason) = (CommonOptions.Yes(), CommonOptions.Reason());
-        var command = new Command("up", "Update ring stacks, in rollout order, stopping at the first failure") { rings, all, yes, reason };
+        var command = new Command("up", "Update ring stacks, in rollout order, stopping at the first failure (the shared stack first when it has never been deployed)") { rings, all, install, yes, reason };
         command.SetAction(async (parse, ct) =>
         {
             var fleet = FleetSession.Open(parse, globals, context);
             var selected = fleet.Select(parse.GetValue(rings) ?? [], parse.GetValue(all), defaultAll: false);
+            if (parse.GetValue(install))
+            {
+                await PulumiSetup.EnsureCliAsync(context, fleet.Root, ct).ConfigureAwait(false);
+            }
+
+            // Say why stacks cannot be updated before starting or touching a registry.
+            if (context.StackRunnerFactory(fleet.Root) is UnavailableStackRunner unavailable)
+            {
+                throw new StackRunnerUnavailableException(unavailable.Reason);
+            }
+
             await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
             session.Operations.RequireStacks();
             Confirmation.Require(context, $"update {string.Join(", ", Rollout.Order(selected).Select(r => r.Name))}?", parse.GetValue(yes));
-            var id = await new Rollout(session.Operations).UpAsync(selected, parse.GetValue(reason)!, ct).ConfigureAwait(false);
-            TenantCommands.Report(context, parse.GetValue(globals.Json), new JsonObject { ["operation"] = id, ["rings"] = JsonOutput.Strings(Rollout.Order(selected).Select(r => r.Name)) },
-                $"updated {string.Join(", ", Rollout.Order(selected).Select(r => r.Name))} (operation #{id})");
+            var up = await new Rollout(session.Operations).UpAsync(selected, parse.GetValue(reason)!, ct).ConfigureAwait(false);
+            TenantCommands.Report(context, parse.GetValue(globals.Json), new JsonObject { ["operation"] = up.Id, ["rings"] = JsonOutput.Strings(Rollout.Order(selected).Select(r => r.Name)), ["sharedDeployed"] = up.SharedDeployed },
+                $"updated {(up.SharedDeployed ? "the shared stack (first run), then " : "")}{string.Join(", ", Rollout.Order(selected).Select(r => r.Name))} (operation #{up.Id})");
             return ExitCodes.Ok;
         });
         return command;

@@ -23,7 +23,10 @@ public sealed class Rollout
     public static IReadOnlyList<RingDefinition> Order(IEnumerable<RingDefinition> rings) =>
         [.. rings.OrderByDescending(r => r.Config.PromotionOrder)];
 
-    public async Task<long> UpAsync(IReadOnlyList<RingDefinition> rings, string reason, CancellationToken ct)
+    /// <summary>What <see cref="UpAsync"/> did: its operation, and whether the shared stack had to be deployed first.</summary>
+    public sealed record UpResult(long Id, bool SharedDeployed);
+
+    public async Task<UpResult> UpAsync(IReadOnlyList<RingDefinition> rings, string reason, CancellationToken ct)
     {
         _ctx.RequireStacks();
         var ordered = Order(rings);
@@ -32,6 +35,16 @@ public sealed class Rollout
         var id = await _ctx.Log.BeginAsync(new OperationIntent("up", names, _ctx.Actor, reason), ct).ConfigureAwait(false);
         await lease.AttachAsync(id, ct).ConfigureAwait(false);
         var done = new List<string>();
+        bool sharedDeployed;
+        try
+        {
+            sharedDeployed = await EnsureSharedAsync(id, ct).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            throw await FailAsync(id, "up", "shared", done, names, e).ConfigureAwait(false);
+        }
+
         foreach (var ring in ordered)
         {
             try
@@ -45,14 +58,34 @@ public sealed class Rollout
 
                 done.Add(ring.Name);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e)
             {
                 throw await FailAsync(id, "up", ring.Name, done, names, e).ConfigureAwait(false);
             }
         }
 
         await _ctx.Log.CloseAsync(id, "succeeded", null, ct).ConfigureAwait(false);
-        return id;
+        return new UpResult(id, sharedDeployed);
+    }
+
+    /// <summary>
+    /// A ring reads the shared stack through a StackReference, which fails while the shared stack has never
+    /// been deployed (no outputs). The first <c>up</c> on a machine therefore deploys it first, and says so.
+    /// </summary>
+    private async Task<bool> EnsureSharedAsync(long id, CancellationToken ct)
+    {
+        var shared = StackId.SharedStack();
+        var outputs = await _ctx.Stacks.GetOutputsAsync(shared, ct).ConfigureAwait(false);
+        if (outputs.ContainsKey("secretsRevision"))
+        {
+            return false;
+        }
+
+        _ctx.Progress.Report("the shared stack has no outputs yet (never deployed): updating it first");
+        await _ctx.Log.StepAsync(id, "update shared (first run)", ct).ConfigureAwait(false);
+        await _ctx.Stacks.SelectOrCreateAsync(shared, ct).ConfigureAwait(false);
+        await _ctx.Stacks.UpdateAsync(shared, _ctx.Progress, ct).ConfigureAwait(false);
+        return true;
     }
 
     public async Task<(long Id, string Revision)> SecretsSyncAsync(IReadOnlyList<RingDefinition> rings, string reason, CancellationToken ct)
@@ -77,7 +110,7 @@ public sealed class Rollout
                 ?? throw new InvalidOperationException("the shared stack exports no secretsRevision");
             OperationContext.CrashPoint(CrashSteps.SecretsSharedUpdated);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
             throw await FailAsync(id, "secrets sync", "shared", done, names, e).ConfigureAwait(false);
         }
@@ -96,7 +129,7 @@ public sealed class Rollout
                 done.Add(ring.Name);
                 OperationContext.CrashPoint(CrashSteps.SecretsRingUpdated);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e)
             {
                 throw await FailAsync(id, "secrets sync", ring.Name, done, names, e).ConfigureAwait(false);
             }
@@ -116,8 +149,19 @@ public sealed class Rollout
         await _ctx.Stacks.UpdateAsync(stack, _ctx.Progress, ct).ConfigureAwait(false);
     }
 
-    private async Task<CommandException> FailAsync(long id, string what, string at, List<string> done, List<string> all, Exception cause)
+    /// <summary>
+    /// Closes the operation as failed and says what was and was not updated. A cancellation (Ctrl+C) is
+    /// closed the same way — an update is idempotent, so the next <c>up</c> converges and nothing is left for
+    /// <c>reconcile</c> — and is passed on so that ringctl reports it as cancelled.
+    /// </summary>
+    private async Task<Exception> FailAsync(long id, string what, string at, List<string> done, List<string> all, Exception cause)
     {
+        if (cause is OperationCanceledException)
+        {
+            await _ctx.Log.CloseAsync(id, "failed", $"{what} cancelled at {at}; updated: {(done.Count == 0 ? "none" : string.Join(", ", done))}", CancellationToken.None).ConfigureAwait(false);
+            return cause;
+        }
+
         var message = $"{what} stopped at {at}: {cause.Message}";
         await _ctx.Log.CloseAsync(id, "failed", message, CancellationToken.None).ConfigureAwait(false);
         var rest = all.Except(done).Where(r => r != at).ToList();

@@ -8,9 +8,10 @@ namespace RingCtl.Stacks;
 
 /// <summary>
 /// <c>RINGCTL_STACK_RUNNER=simulate</c>: every stack step against a local simulation under
-/// <c>.ringctl/simulated-stacks/</c> instead of Pulumi — config is kept, an update "deploys" the tenants and
-/// the lock as they are then, outputs report them. A rehearsal of a pipeline with no backend, and what
-/// the CI-script tests run the online steps against. Every call is appended to <c>calls.log</c>.
+/// <c>.ringctl/simulated-stacks/</c> instead of Pulumi — config is kept there (the real runner writes it to
+/// the stack file: issue 13 makes the two agree), an update "deploys" the tenants and the lock as they are
+/// then, outputs report them (none before the first update). A rehearsal of a pipeline with no backend, and
+/// what the CI-script tests run the online steps against. Every call is appended to <c>calls.log</c>.
 /// </summary>
 public sealed class SimulatedStackRunner : IStackRunner
 {
@@ -27,7 +28,7 @@ public sealed class SimulatedStackRunner : IStackRunner
 
     private string StateFile(StackId stack) => Path.Combine(_dir, (stack.Shared ? "shared-" : "ring-") + stack.Name + ".json");
 
-    private JsonObject Load(StackId stack) => File.Exists(StateFile(stack)) ? (JsonObject)JsonNode.Parse(File.ReadAllText(StateFile(stack)))! : new JsonObject { ["config"] = new JsonObject() };
+    private JsonObject Load(StackId stack) => File.Exists(StateFile(stack)) ? (JsonObject)JsonNode.Parse(File.ReadAllText(StateFile(stack)))! : new JsonObject();
 
     private void Save(StackId stack, JsonObject state) => File.WriteAllText(StateFile(stack), state.ToJsonString(JsonOptions.Indented));
 
@@ -50,6 +51,7 @@ public sealed class SimulatedStackRunner : IStackRunner
     {
         Log($"config {stack.Name} {key}={value}");
         var state = Load(stack);
+        state["config"] = state["config"] as JsonObject ?? new JsonObject();
         state["config"]![key] = value;
         Save(stack, state);
         return Task.CompletedTask;
@@ -71,10 +73,9 @@ public sealed class SimulatedStackRunner : IStackRunner
         }
         else
         {
-            var ring = FleetLoader.Load(new DirectoryFiles(_root)).Find(stack.Name);
             var tenants = state["config"]?["ring-infra:tenants"] is JsonValue v && v.TryGetValue<string>(out var json)
                 ? JsonSerializer.Deserialize<string[]>(json)!
-                : ring?.Config.Tenants.ToArray() ?? [];
+                : FleetLoader.Load(new DirectoryFiles(_root)).Find(stack.Name)?.Config.Tenants.ToArray() ?? [];
             var lockText = File.ReadAllText(Path.Combine(_root, "stacks", "locks", $"{stack.Name}.lock.json"));
             state["deployed"] = new JsonObject
             {
@@ -94,7 +95,7 @@ public sealed class SimulatedStackRunner : IStackRunner
         Log($"outputs {stack.Name}");
         var state = Load(stack);
         IReadOnlyDictionary<string, object?> outputs = stack.Shared
-            ? new Dictionary<string, object?> { ["secretsRevision"] = "sim-" + (Node.AsInt(state["revision"]) ?? 0) }
+            ? Node.AsInt(state["revision"]) is { } revision ? new Dictionary<string, object?> { ["secretsRevision"] = "sim-" + revision } : new Dictionary<string, object?>()
             : state["deployed"] is JsonObject d
                 ? new Dictionary<string, object?>
                 {

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using RingInfra.Core.Config;
+
+namespace RingCtl.Stacks;
+
+/// <summary>
+/// ringctl's config (a tenant list, the active flag) is written straight into the stack's settings file,
+/// typed as the ring files type it: <c>pulumi config set</c> stores <c>false</c> as the string "false",
+/// which ringctl's own validation then refuses, and <c>config set --path</c> coerces a tenant named
+/// <c>123</c> to an integer. Comments and other keys stay.
+/// </summary>
+public static class StackConfigFile
+{
+    /// <summary>The stack's settings file: <c>Pulumi.&lt;ring&gt;.yaml</c> at the root, or the shared project's.</summary>
+    public static string PathOf(string repositoryRoot, StackId stack) =>
+        Path.Combine(ProjectDirectory(repositoryRoot, stack), $"Pulumi.{stack.Name}.yaml");
+
+    /// <summary>Where the stack's <c>Pulumi.yaml</c> is.</summary>
+    public static string ProjectDirectory(string repositoryRoot, StackId stack) =>
+        stack.Shared ? Path.Combine(repositoryRoot, "stacks", "shared") : repositoryRoot;
+
+    /// <summary>
+    /// A value as <see cref="IStackRunner.SetConfigAsync"/> takes it: JSON text (<c>false</c>, <c>["acme"]</c>,
+    /// <c>"text"</c>); anything that is not JSON is a plain string.
+    /// </summary>
+    public static JsonNode? Parse(string value)
+    {
+        try
+        {
+            return JsonNode.Parse(value);
+        }
+        catch (JsonException)
+        {
+            return JsonValue.Create(value);
+        }
+    }
+
+    /// <summary>Sets <paramref name="key"/> in the stack file (created with a bare <c>config:</c> when missing); atomic.</summary>
+    public static void Set(string repositoryRoot, StackId stack, string key, JsonNode? value)
+    {
+        var path = PathOf(repositoryRoot, stack);
+        var text = File.Exists(path) ? File.ReadAllText(path) : "config:\n";
+        WriteAtomically(path, StackFileEditor.SetConfig(text, key, value));
+    }
+
+    /// <summary>Writes beside the file, then renames over it: a reader never sees half a file.</summary>
+    public static void WriteAtomically(string path, string text)
+    {
+        var temp = path + ".ringctl-tmp";
+        File.WriteAllText(temp, text);
+        File.Move(temp, path, overwrite: true);
+    }
+}
