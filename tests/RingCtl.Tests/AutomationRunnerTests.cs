@@ -75,25 +75,7 @@ public sealed class AutomationRunnerTests
         var env = Environment(h, WithFake(cli));
         env["FAKE_PULUMI_SLOW_UP"] = "1";
 
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = h.Repo.Root, RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "ringctl.dll"), "up", "canary", "--yes" })
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        foreach (var (k, v) in env)
-        {
-            if (v is null)
-            {
-                psi.Environment.Remove(k);
-            }
-            else
-            {
-                psi.Environment[k] = v;
-            }
-        }
-
-        using var ringctl = Process.Start(psi)!;
+        using var ringctl = ProcessRunner.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "ringctl.dll"), "up", "canary", "--yes"], h.Repo.Root, env);
         var stderr = ringctl.StandardError.ReadToEndAsync();
         var watch = Stopwatch.StartNew();
         while (!cli.Events.Contains("up-started canary") && watch.Elapsed < TimeSpan.FromSeconds(60) && !ringctl.HasExited)

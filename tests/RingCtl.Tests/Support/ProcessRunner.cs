@@ -9,6 +9,16 @@ public static class ProcessRunner
 
     public static Result Run(string file, IEnumerable<string> args, string? workingDirectory = null, IDictionary<string, string?>? environment = null)
     {
+        using var p = Start(file, args, workingDirectory, environment);
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return new Result(p.ExitCode, stdout.Result, stderr);
+    }
+
+    /// <summary>Starts the process with its output redirected (a null environment value removes that variable).</summary>
+    public static Process Start(string file, IEnumerable<string> args, string? workingDirectory = null, IDictionary<string, string?>? environment = null)
+    {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (workingDirectory is not null)
         {
@@ -32,10 +42,6 @@ public static class ProcessRunner
             }
         }
 
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return new Result(p.ExitCode, stdout.Result, stderr);
+        return Process.Start(psi)!;
     }
 }
