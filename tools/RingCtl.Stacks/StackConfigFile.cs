@@ -49,6 +49,12 @@ public static class StackConfigFile
     {
         var temp = path + ".ringctl-tmp";
         File.WriteAllText(temp, text);
+        if (!OperatingSystem.IsWindows() && File.Exists(path))
+        {
+            // A tracked file keeps the mode it had (the temp file got the default one).
+            File.SetUnixFileMode(temp, File.GetUnixFileMode(path));
+        }
+
         File.Move(temp, path, overwrite: true);
     }
 }

@@ -5,7 +5,7 @@ namespace RingCtl.Stacks;
 /// <summary>
 /// Where stacks live and how their secrets are encrypted: the user's configuration when there is one
 /// (<c>PULUMI_BACKEND_URL</c>, <c>PULUMI_CONFIG_PASSPHRASE[_FILE]</c>), otherwise a local file backend under
-/// <c>.pulumi-state/</c> and a generated passphrase kept in <c>.ringctl/passphrase</c> (mode 600, never printed).
+/// <c>.pulumi-state/</c> and a generated passphrase kept in <c>.ringctl/passphrase</c> (created 0600, never printed).
 /// </summary>
 public static class StackEnvironment
 {
@@ -20,7 +20,7 @@ public static class StackEnvironment
         if (string.IsNullOrEmpty(env(BackendVariable)))
         {
             var state = Path.Combine(repositoryRoot, ".pulumi-state");
-            Directory.CreateDirectory(state);
+            PrivateFiles.Folder(state);
             vars[BackendVariable] = "file://" + state;
         }
 
@@ -36,15 +36,8 @@ public static class StackEnvironment
     {
         if (!File.Exists(path))
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-
-            using var writer = new StreamWriter(file);
-            writer.Write(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+            PrivateFiles.Folder(Path.GetDirectoryName(path)!);
+            PrivateFiles.CreateNew(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
         }
 
         return path;

@@ -13,10 +13,24 @@ namespace RingInfra.Core.Kube;
 /// </summary>
 public static partial class Yaml
 {
+    /// <summary>The most characters a YAML text may have (a ring file is a few KiB; a 50,000-tenant fleet's largest file is far below).</summary>
+    public const int MaxChars = 4 * 1024 * 1024;
+
+    /// <summary>The deepest nesting of maps and lists.</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>The most nodes (scalars, maps, lists) a text may hold.</summary>
+    public const int MaxNodes = 500_000;
+
     /// <summary>Parses every document of a YAML stream; empty documents are dropped.</summary>
-    /// <exception cref="YamlFormatException">The text is not valid YAML.</exception>
+    /// <exception cref="YamlFormatException">
+    /// The text is not valid YAML, uses anchors or aliases (an alias bomb expands a few hundred bytes into
+    /// gigabytes, a self-referencing alias recurses without end), or exceeds the size, depth or node limits.
+    /// </exception>
     public static IReadOnlyList<JsonNode?> ParseDocuments(string text, string source)
     {
+        ArgumentNullException.ThrowIfNull(text);
+        CheckLimits(text, source);
         var stream = new YamlStream();
         try
         {
@@ -44,6 +58,51 @@ public static partial class Yaml
         }
 
         return docs;
+    }
+
+    /// <summary>One pass over the parser's events, before anything is built: no anchor, no alias, bounded size.</summary>
+    private static void CheckLimits(string text, string source)
+    {
+        if (text.Length > MaxChars)
+        {
+            throw new YamlFormatException(source, 0, 0, $"the file has {text.Length} characters; at most {MaxChars} are read");
+        }
+
+        var parser = new YamlDotNet.Core.Parser(new StringReader(text));
+        var depth = 0;
+        var nodes = 0;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                var e = parser.Current!;
+                switch (e)
+                {
+                    case YamlDotNet.Core.Events.AnchorAlias alias:
+                        throw new YamlFormatException(source, alias.Start.Line, alias.Start.Column, $"uses the alias *{alias.Value}: anchors and aliases are not allowed");
+                    case YamlDotNet.Core.Events.NodeEvent node when !node.Anchor.IsEmpty:
+                        throw new YamlFormatException(source, node.Start.Line, node.Start.Column, $"defines the anchor &{node.Anchor.Value}: anchors and aliases are not allowed");
+                    case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart when ++depth > MaxDepth:
+                        throw new YamlFormatException(source, e.Start.Line, e.Start.Column, $"nests deeper than {MaxDepth} levels");
+                    case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                        depth--;
+                        break;
+                }
+
+                if (e is YamlDotNet.Core.Events.NodeEvent && ++nodes > MaxNodes)
+                {
+                    throw new YamlFormatException(source, e.Start.Line, e.Start.Column, $"holds more than {MaxNodes} nodes");
+                }
+            }
+        }
+        catch (YamlException ex)
+        {
+            throw new YamlFormatException(source, ex.Start.Line, ex.Start.Column, ex.Message, ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new YamlFormatException(source, 0, 0, "malformed YAML (an unclosed '[' or '{'?)", ex);
+        }
     }
 
     /// <summary>Parses a single-document YAML text (an empty text gives an empty object).</summary>

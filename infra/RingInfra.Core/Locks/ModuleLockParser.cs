@@ -26,10 +26,16 @@ public static partial class ModuleLockParser
     {
         var before = problems.Count;
         var subject = $"lock '{source}'";
+        if (json.Length > Kube.Yaml.MaxChars)
+        {
+            problems.Add(new ConfigProblem(subject, "(file)", $"{json.Length} characters", $"must be at most {Kube.Yaml.MaxChars} characters"));
+            return null;
+        }
+
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
+            doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow, MaxDepth = Kube.Yaml.MaxDepth });
         }
         catch (JsonException e)
         {

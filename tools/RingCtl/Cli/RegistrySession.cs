@@ -30,8 +30,9 @@ public sealed class RegistrySession : IAsyncDisposable
         var root = RepositoryRoot.Find(parse.GetValue(globals.Root), context.WorkingDirectory);
         var privateRegistry = context.DatabaseUrl is null;
         var connection = privateRegistry
-            ? await new LocalPostgres(Path.Combine(root, ".ringctl", "postgres")).EnsureStartedAsync("ringinfra", ct).ConfigureAwait(false)
+            ? await PrivateRegistryAsync(root, ct).ConfigureAwait(false)
             : DatabaseUrl.Parse(context.DatabaseUrl!).ConnectionString;
+        var target = privateRegistry ? "private, .ringctl/postgres" : DatabaseUrl.Describe(new NpgsqlConnectionStringBuilder(connection));
         var database = new RegistryDatabase(connection);
         try
         {
@@ -67,13 +68,26 @@ public sealed class RegistrySession : IAsyncDisposable
         catch (NpgsqlException e)
         {
             await database.DisposeAsync().ConfigureAwait(false);
-            throw new CommandException(ExitCodes.Infrastructure, $"registry ({(privateRegistry ? "private, .ringctl/postgres" : DatabaseUrl.Redact(context.DatabaseUrl!))}): {e.Message}");
+            throw new CommandException(ExitCodes.Infrastructure, $"registry ({target}): {e.Message}");
         }
         catch
         {
             await database.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>The private registry under <c>.ringctl/postgres</c> (see <see cref="LocalPostgres"/> and <see cref="Stacks.PrivateFiles.AllowTraverse"/>).</summary>
+    private static Task<string> PrivateRegistryAsync(string root, CancellationToken ct)
+    {
+        var state = Path.Combine(root, ".ringctl");
+        Stacks.PrivateFiles.Folder(state);
+        if (Environment.UserName == "root")
+        {
+            Stacks.PrivateFiles.AllowTraverse(state);
+        }
+
+        return new LocalPostgres(Path.Combine(state, "postgres")).EnsureStartedAsync("ringinfra", ct);
     }
 
     private static async Task EnsureMigratedAsync(RegistryDatabase database, CancellationToken ct)

@@ -5,7 +5,9 @@ namespace RingCtl.Registry;
 
 /// <summary>
 /// <c>RINGCTL_DATABASE_URL</c> as a URL (<c>postgres://user:pass@host:5432/db?sslmode=require</c>) or an
-/// Npgsql connection string (<c>Host=…;Database=…</c>). The password is never printed.
+/// Npgsql connection string (<c>Host=…;Database=…</c>). The value itself is never printed — not even
+/// "redacted": passwords hide behind <c>Pwd=</c>, <c>PSW=</c>, quoted values with <c>;</c> and <c>@</c> in URLs.
+/// Messages name the parsed host, port, database and user (<see cref="Describe"/>) and nothing else.
 /// </summary>
 public static class DatabaseUrl
 {
@@ -17,7 +19,7 @@ public static class DatabaseUrl
         {
             if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Host.Length == 0)
             {
-                throw new CommandException(ExitCodes.Usage, $"{Variable}: not a valid postgres:// URL (got {Redact(value)})");
+                throw new CommandException(ExitCodes.Usage, $"{Variable}: not a valid postgres:// URL (the value is not shown: it may hold a password)");
             }
 
             var builder = new NpgsqlConnectionStringBuilder
@@ -42,7 +44,9 @@ public static class DatabaseUrl
                 var kv = pair.Split('=', 2);
                 if (kv[0] == "sslmode" && kv.Length == 2)
                 {
-                    builder.SslMode = Enum.Parse<SslMode>(kv[1].Replace("-", "", StringComparison.Ordinal), ignoreCase: true);
+                    builder.SslMode = Enum.TryParse<SslMode>(kv[1].Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var mode)
+                        ? mode
+                        : throw new CommandException(ExitCodes.Usage, $"{Variable}: sslmode must be one of {string.Join(", ", Enum.GetNames<SslMode>()).ToLowerInvariant()}");
                 }
             }
 
@@ -53,13 +57,17 @@ public static class DatabaseUrl
         {
             return new NpgsqlConnectionStringBuilder(value);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException)
         {
-            throw new CommandException(ExitCodes.Usage, $"{Variable}: not a connection string or postgres:// URL: {e.Message}");
+            // Npgsql's message may quote a fragment of the value; none of it is shown.
+            throw new CommandException(ExitCodes.Usage, $"{Variable}: not a connection string or postgres:// URL (the value is not shown: it may hold a password)");
         }
     }
 
-    /// <summary>The value with any password replaced by <c>***</c>.</summary>
-    public static string Redact(string value) =>
-        System.Text.RegularExpressions.Regex.Replace(value, "(://[^:/@]*:)[^@]*@|(?i)(password=)[^;]*", m => m.Groups[1].Success ? m.Groups[1].Value + "***@" : m.Groups[2].Value + "***");
+    /// <summary>Where a connection goes, for messages: host, port, database and user — never the password.</summary>
+    public static string Describe(NpgsqlConnectionStringBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return $"host {builder.Host ?? "(none)"}, port {builder.Port}, database {builder.Database ?? "(none)"}, user {builder.Username ?? "(none)"}";
+    }
 }

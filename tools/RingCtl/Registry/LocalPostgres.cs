@@ -2,14 +2,19 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
+using System.Security.Cryptography;
 using RingCtl.Cli;
+using RingCtl.Stacks;
 
 namespace RingCtl.Registry;
 
 /// <summary>
 /// A PostgreSQL server of ringctl's own, in a folder (the private registry under <c>.ringctl/postgres</c>,
 /// or a throw-away one for tests): initialised once, started on a free loopback port, reused while it
-/// runs. Trust authentication on 127.0.0.1 only. Run as root, the server runs as the <c>postgres</c> user.
+/// runs. It trusts no one: TCP on 127.0.0.1 needs the generated superuser password (scram-sha-256, kept in
+/// <c>password</c>, 0600), the socket (in the 0700 folder) only takes the server's own OS user (peer). Run as
+/// root, the server runs as the <c>postgres</c> user. A registry an older ringctl initialised with trust is
+/// switched over on its next start.
 /// </summary>
 public sealed class LocalPostgres
 {
@@ -27,16 +32,25 @@ public sealed class LocalPostgres
 
     private string PortFile => Path.Combine(_root, "port");
 
+    private string PasswordFile => Path.Combine(_root, "password");
+
     /// <summary>Starts the server if it is not running (initialising it the first time); returns a connection string to <paramref name="database"/>.</summary>
     public async Task<string> EnsureStartedAsync(string database, CancellationToken ct)
     {
-        Directory.CreateDirectory(_root);
+        PrivateFiles.Folder(_root);
         await using var guard = await LockAsync(ct).ConfigureAwait(false);
+        var legacyTrust = File.Exists(Path.Combine(DataDirectory, "PG_VERSION")) && !File.Exists(PasswordFile);
+        if (!File.Exists(PasswordFile))
+        {
+            PrivateFiles.CreateNew(PasswordFile, Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant());
+        }
+
+        var password = (await File.ReadAllTextAsync(PasswordFile, ct).ConfigureAwait(false)).Trim();
         if (!File.Exists(Path.Combine(DataDirectory, "PG_VERSION")))
         {
-            Directory.CreateDirectory(DataDirectory);
+            PrivateFiles.Folder(DataDirectory);
             Own(_root);
-            Run("initdb", "-D", DataDirectory, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-instructions");
+            Run("initdb", "-D", DataDirectory, "-U", "postgres", "--auth-local=peer", "--auth-host=scram-sha-256", $"--pwfile={PasswordFile}", "--encoding=UTF8", "--no-instructions");
         }
 
         var port = File.Exists(PortFile) && Running() ? int.Parse(await File.ReadAllTextAsync(PortFile, ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) : 0;
@@ -46,10 +60,15 @@ public sealed class LocalPostgres
             Own(_root);
             Run("pg_ctl", "-D", DataDirectory, "-l", Path.Combine(_root, "server.log"), "-w", "-t", "60",
                 "-o", $"-p {port} -c listen_addresses=127.0.0.1 -k {_root} -c fsync=off -c max_connections=200", "start");
-            await File.WriteAllTextAsync(PortFile, port.ToString(System.Globalization.CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
+            PrivateFiles.Write(PortFile, port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        var admin = new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = port, Username = "postgres", Database = "postgres", Pooling = false };
+        var admin = new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = port, Username = "postgres", Password = password, Database = "postgres", Pooling = false };
+        if (legacyTrust)
+        {
+            await LeaveTrustAsync(admin, ct).ConfigureAwait(false);
+        }
+
         await using (var c = new NpgsqlConnection(admin.ConnectionString))
         {
             await c.OpenAsync(ct).ConfigureAwait(false);
@@ -65,6 +84,38 @@ public sealed class LocalPostgres
         admin.Database = database;
         admin.Pooling = true;
         return admin.ConnectionString;
+    }
+
+    /// <summary>An older ringctl initialised this registry with trust: set the password, then require it.</summary>
+    private async Task LeaveTrustAsync(NpgsqlConnectionStringBuilder admin, CancellationToken ct)
+    {
+        var trusting = new NpgsqlConnectionStringBuilder(admin.ConnectionString) { Password = null };
+        await using (var c = new NpgsqlConnection(trusting.ConnectionString))
+        {
+            await c.OpenAsync(ct).ConfigureAwait(false);
+            // ALTER ROLE takes no parameters; the password is hex, so quoting it is safe.
+            await using var alter = new NpgsqlCommand($"alter role postgres password '{admin.Password}'", c);
+            await alter.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        PrivateFiles.Write(Path.Combine(DataDirectory, "pg_hba.conf"),
+            "local all all peer\nhost all all 127.0.0.1/32 scram-sha-256\nhost all all ::1/128 scram-sha-256\n");
+        Own(_root);
+        Run("pg_ctl", "-D", DataDirectory, "reload");
+        // A reload is asynchronous; wait until trust is gone.
+        for (var i = 0; i < 50; i++)
+        {
+            try
+            {
+                await using var probe = new NpgsqlConnection(trusting.ConnectionString);
+                await probe.OpenAsync(ct).ConfigureAwait(false);
+                await Task.Delay(100, ct).ConfigureAwait(false);
+            }
+            catch (NpgsqlException)
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>Stops the server (tests; the private registry keeps running between commands).</summary>
@@ -112,7 +163,7 @@ public sealed class LocalPostgres
         p.WaitForExit();
         if (p.ExitCode != 0 && reportFailure)
         {
-            File.AppendAllText(Path.Combine(_root, "server.log"), $"{tool} {string.Join(' ', args)}: exit {p.ExitCode}\n{stdout.Result}{stderr}\n");
+            PrivateFiles.Append(Path.Combine(_root, "server.log"), $"{tool} {string.Join(' ', args)}: exit {p.ExitCode}\n{stdout.Result}{stderr}\n");
         }
 
         return p.ExitCode;
@@ -137,7 +188,13 @@ public sealed class LocalPostgres
         {
             try
             {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+                if (!OperatingSystem.IsWindows())
+                {
+                    options.UnixCreateMode = PrivateFiles.FileMode;
+                }
+
+                return new FileStream(path, options);
             }
             catch (IOException) when (attempt < 600)
             {

@@ -23,20 +23,20 @@ public sealed class SimulatedStackRunner : IStackRunner
     {
         _root = repositoryRoot;
         _dir = Path.Combine(repositoryRoot, ".ringctl", "simulated-stacks");
-        Directory.CreateDirectory(_dir);
+        PrivateFiles.Folder(_dir);
     }
 
     private string StateFile(StackId stack) => Path.Combine(_dir, (stack.Shared ? "shared-" : "ring-") + stack.Name + ".json");
 
     private JsonObject Load(StackId stack) => File.Exists(StateFile(stack)) ? (JsonObject)JsonNode.Parse(File.ReadAllText(StateFile(stack)))! : new JsonObject();
 
-    private void Save(StackId stack, JsonObject state) => File.WriteAllText(StateFile(stack), state.ToJsonString(JsonOptions.Indented));
+    private void Save(StackId stack, JsonObject state) => PrivateFiles.Write(StateFile(stack), state.ToJsonString(JsonOptions.Indented));
 
     private void Log(string call)
     {
         lock (_gate)
         {
-            File.AppendAllText(Path.Combine(_dir, "calls.log"), call + "\n");
+            PrivateFiles.Append(Path.Combine(_dir, "calls.log"), call + "\n");
         }
     }
 
