@@ -25,38 +25,12 @@ public sealed class CiScriptTests : IDisposable
 
     public void Dispose() => _git.Dispose();
 
-    private async Task<string> RegistryAsync()
-    {
-        var cs = await _pg.NewDatabaseAsync();
-        await using var db = new RegistryDatabase(cs);
-        await RegistryMigrator.MigrateAsync(db.DataSource, default);
-        await new RingRegistry(db).SeedAsync(_git.Files.Load(), default);
-        return cs;
-    }
+    private Task<string> RegistryAsync() => CiScripts.RegistryAsync(_pg, _git);
 
-    private (int Code, string Out, string Err) Script(string script, string registry, IDictionary<string, string>? env = null, params string[] args)
-    {
-        var environment = new Dictionary<string, string?>
-        {
-            ["RINGCTL"] = $"dotnet {Path.Combine(AppContext.BaseDirectory, "ringctl.dll")}",
-            ["RINGCTL_ROOT"] = _git.Root,
-            ["RINGCTL_DATABASE_URL"] = registry,
-            ["RINGCTL_STACK_RUNNER"] = "simulate",
-            ["RINGCTL_ACTOR"] = "ci",
-            ["GITHUB_TOKEN"] = null,
-            ["GITLAB_TOKEN"] = null,
-            ["CI"] = null,
-        };
-        foreach (var (k, v) in env ?? new Dictionary<string, string>())
-        {
-            environment[k] = v;
-        }
+    private (int Code, string Out, string Err) Script(string script, string registry, IDictionary<string, string>? env = null, params string[] args) =>
+        new CiScripts(_git).Run(script, registry, env, args);
 
-        var r = ProcessRunner.Run("bash", [Path.Combine(Repo.Root, "tools", "ci", script), .. args], _git.Root, environment);
-        return (r.Code, r.Out, r.Err);
-    }
-
-    private string SimulatedCalls() => File.ReadAllText(Path.Combine(_git.Root, ".ringctl", "simulated-stacks", "calls.log"));
+    private string SimulatedCalls() => new CiScripts(_git).SimulatedCalls();
 
     [Theory]
     [InlineData(".github/workflows/preview.yml")]
@@ -105,14 +79,17 @@ public sealed class CiScriptTests : IDisposable
 
         github.Requests.Select(r => r.Split(' ')[0] + " " + r.Split(' ')[1]).ShouldBe(
         [
-            "GET /repos/acme/rings/issues/42/comments?per_page=100",
+            "GET /user",
+            "GET /repos/acme/rings/issues/42/comments?per_page=100&page=1",
             "POST /repos/acme/rings/issues/42/comments",
-            "GET /repos/acme/rings/issues/42/comments?per_page=100",
+            "GET /user",
+            "GET /repos/acme/rings/issues/42/comments?per_page=100&page=1",
             "PATCH /repos/acme/rings/issues/comments/1",
         ]);
-        github.Comments.ShouldHaveSingleItem().ShouldStartWith("<!-- ringctl-preview -->");
-        github.Comments[0].ShouldContain("· Pulumi preview ·"); // online: the counts are the (simulated) engine's, pods roll from the renders
-        github.Comments[0].ShouldContain("| edge | 0 | 0 | 0 | 0 | yes |");
+        var comment = github.Comments.ShouldHaveSingleItem().Body;
+        comment.ShouldStartWith("<!-- ringctl-preview -->");
+        comment.ShouldContain("· Pulumi preview ·"); // online: the counts are the (simulated) engine's, pods roll from the renders
+        comment.ShouldContain("| edge | 0 | 0 | 0 | 0 | yes |");
         github.Authorization.ShouldBe("Bearer token-123");
         SimulatedCalls().ShouldBe("select edge\npreview edge\nselect edge\npreview edge\n");
     }
@@ -172,46 +149,5 @@ public sealed class CiScriptTests : IDisposable
         stopped.Code.ShouldBe(6);
         stopped.Err.ShouldContain("rollout.sh: stopped at canary (verification failed)");
         SimulatedCalls().Split('\n').Where(l => l.StartsWith("update", StringComparison.Ordinal)).ShouldBe(["update shared", "update canary", "update edge", "update stable", "update canary"]);
-    }
-
-    /// <summary>Just enough of GitHub's issue-comment API, on loopback.</summary>
-    private sealed class FakeGitHub : IDisposable
-    {
-        private readonly LoopbackHttp _server;
-
-        public FakeGitHub()
-        {
-            _server = new LoopbackHttp(Handle);
-        }
-
-        public string Url => _server.Url;
-
-        public List<string> Requests { get; } = [];
-
-        public List<string> Comments { get; } = [];
-
-        public string? Authorization { get; private set; }
-
-        private (int, string) Handle(HttpListenerRequest request, string body)
-        {
-            lock (Requests)
-            {
-                Requests.Add($"{request.HttpMethod} {request.Url!.PathAndQuery}");
-                Authorization = request.Headers["Authorization"];
-                switch (request.HttpMethod)
-                {
-                    case "GET":
-                        return (200, new JsonArray([.. Comments.Select((c, i) => (JsonNode?)new JsonObject { ["id"] = i + 1, ["body"] = c })]).ToJsonString());
-                    case "POST":
-                        Comments.Add(JsonNode.Parse(body)!["body"]!.ToString());
-                        return (201, "{\"id\": 1}");
-                    default:
-                        Comments[0] = JsonNode.Parse(body)!["body"]!.ToString();
-                        return (200, "{\"id\": 1}");
-                }
-            }
-        }
-
-        public void Dispose() => _server.Dispose();
     }
 }

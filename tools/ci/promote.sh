@@ -1,28 +1,34 @@
 #!/usr/bin/env bash
 # tools/ci/promote.sh [MODULE FROM TO] — the manual promotion job (doc 000's PROMOTE_ALIAS / PROMOTE_FROM /
-# PROMOTE_TO): gates, lock rewrite, stack update and verification through ringctl, then a commit of the
-# lock change with the promote message (pushed when RINGCTL_PUSH=1).
-#   PROMOTE_APPROVER   approver for a protected ring;  PROMOTE_REASON   why (logged)
+# PROMOTE_TO): only from the default branch as it is on origin; gates, lock rewrite, stack update and
+# verification through ringctl; then a commit of the lock change with the promote message, pushed to the
+# default branch when RINGCTL_PUSH=1 (rebased and retried when someone pushed meanwhile).
+#   PROMOTE_REASON   why (logged). The approver of a protected ring comes from the platform's environment
+#   approval (tools/ci/approver.py); PROMOTE_APPROVER is honoured only outside CI.
 set -uo pipefail
+script=promote.sh
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib.sh"
 module="${1:-${PROMOTE_ALIAS:-}}"; from="${2:-${PROMOTE_FROM:-}}"; to="${3:-${PROMOTE_TO:-}}"
-if [[ -z "$module" || -z "$from" || -z "$to" ]]; then
-  echo "promote.sh: give MODULE FROM TO (or PROMOTE_ALIAS, PROMOTE_FROM, PROMOTE_TO); got '${module}' '${from}' '${to}'" >&2
-  exit 2
+require_name module "$module"
+require_name "source ring" "$from"
+require_name "target ring" "$to"
+require_default_branch
+approver="${PROMOTE_APPROVER:-}"
+if in_ci; then
+  approver="$(python3 "$here/approver.py")" || exit 6
 fi
 args=(promote "$module" --from "$from" --to "$to" --yes --json --reason "${PROMOTE_REASON:-CI promotion}")
-[[ -n "${PROMOTE_APPROVER:-}" ]] && args+=(--approved-by "$PROMOTE_APPROVER")
+[[ -n "$approver" ]] && args+=(--approved-by "$approver")
 out="$(ringctl "${args[@]}")"
 status=$?
 if [[ $status -ne 0 ]]; then
   exit $status
 fi
 message="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["commitMessage"])' <<<"$out")"
-cd "$root"
+version="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["to"])' <<<"$out")"
+cd "$root" || exit 6
 git add "stacks/locks/$to.lock.json"
 git -c user.name="${GIT_AUTHOR_NAME:-ringctl}" -c user.email="${GIT_AUTHOR_EMAIL:-ringctl@ci}" commit -q -m "$message" || { echo "promote.sh: nothing to commit" >&2; exit 1; }
 echo "$message"
-if [[ "${RINGCTL_PUSH:-}" == 1 ]]; then
-  git push -q origin "HEAD:${PROMOTE_BRANCH:-main}"
-fi
+publish "$to" "$module $version" "ringctl rollback $module --ring $to"

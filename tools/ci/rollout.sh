@@ -1,18 +1,28 @@
 #!/usr/bin/env bash
-# tools/ci/rollout.sh — after a merge to main: update every ring in rollout order (the highest
-# promotion order first, the default ring last) with gates between rings: each update must succeed,
-# the ring must verify (when RINGCTL_VERIFY_URL_<RING> is set, e.g. RINGCTL_VERIFY_URL_CANARY) and must
-# not be held. Stops at the first failure, naming the ring.
+# tools/ci/rollout.sh [RING] — after a merge to the default branch: update every active ring in rollout order
+# (the highest promotion order first, the default ring last), or only RING, with gates between rings: each
+# update must succeed, the ring must verify (when RINGCTL_VERIFY_URL_<RING> is set, e.g.
+# RINGCTL_VERIFY_URL_CANARY) and must not be held. Stops at the first failure, naming the ring.
 set -uo pipefail
+script=rollout.sh
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib.sh"
+only="${1:-}"
+[[ -z "$only" ]] || require_name ring "$only"
+# (The pipelines run this only for pushes to the default branch, one run per ring at a time, newest last.)
 rings="$(ringctl ring list --json | python3 -c 'import json,sys; print(" ".join(r["name"] for r in sorted(json.load(sys.stdin), key=lambda r: -r["promotionOrder"]) if r["active"]))')" || exit $?
+if [[ -n "$only" ]]; then
+  [[ " $rings " == *" $only "* ]] || { echo "rollout.sh: $only is not an active ring of the registry (active: $rings)" >&2; exit 2; }
+  rings="$only"
+fi
 for ring in $rings; do
+  require_name ring "$ring"
   echo "== $ring"
   ringctl up "$ring" --yes --reason "${ROLLOUT_REASON:-rollout of $(git rev-parse --short HEAD)}" || { echo "rollout.sh: stopped at $ring (update failed)" >&2; exit 6; }
-  var="RINGCTL_VERIFY_URL_$(tr 'a-z-' 'A-Z_' <<<"$ring")"
-  if [[ -n "${!var:-}" ]]; then
-    ringctl verify "$ring" --url "${!var}" || { echo "rollout.sh: stopped at $ring (verification failed)" >&2; exit 6; }
+  # The name was checked above, so the variable name built from it is too.
+  url="$(printenv "RINGCTL_VERIFY_URL_$(tr 'a-z-' 'A-Z_' <<<"$ring")" || true)"
+  if [[ -n "$url" ]]; then
+    ringctl verify "$ring" --url "$url" || { echo "rollout.sh: stopped at $ring (verification failed)" >&2; exit 6; }
   fi
   held="$(ringctl ring show "$ring" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["held"])')"
   if [[ "$held" == True ]]; then

@@ -14,7 +14,16 @@ public sealed class GitRepo : IDisposable
         File.WriteAllText(Files.PathOf(".gitignore"), ".ringctl/\nout/\n");
         Git("init", "-q", "-b", "main");
         Commit("base");
+        // A bare "origin" beside it, as a CI checkout has: the default branch is main there too.
+        Origin = Root + "-origin.git";
+        ProcessRunner.Run("git", ["init", "-q", "--bare", "-b", "main", Origin]).Code.ShouldBe(0);
+        Git("remote", "add", "origin", Origin);
+        Git("push", "-q", "origin", "main");
+        Git("remote", "set-head", "origin", "main");
     }
+
+    /// <summary>The bare repository that is this one's <c>origin</c>.</summary>
+    public string Origin { get; }
 
     public TempRepo Files { get; }
 
@@ -34,5 +43,12 @@ public sealed class GitRepo : IDisposable
         return r.Out;
     }
 
-    public void Dispose() => Files.Dispose();
+    public void Dispose()
+    {
+        Files.Dispose();
+        if (Directory.Exists(Origin))
+        {
+            Directory.Delete(Origin, recursive: true);
+        }
+    }
 }
