@@ -38,7 +38,16 @@ public sealed class SecretCanaryTests
         Commit(h.Repo.Root, "base");
         h.Repo.Replace("Pulumi.edge.yaml", "LOG_LEVEL: info", "LOG_LEVEL: notice");
         Commit(h.Repo.Root, "edge logs less");
-        var url = new Npgsql.NpgsqlConnectionStringBuilder(h.ConnectionString) { Password = DbPassword }.ConnectionString;
+        // The registry is reached as a role whose password is the seed (the server checks passwords).
+        var role = "canary_" + Guid.NewGuid().ToString("N")[..8];
+        await using (var c = new Npgsql.NpgsqlConnection(h.ConnectionString))
+        {
+            await c.OpenAsync();
+            await using var create = new Npgsql.NpgsqlCommand($"create role {role} login superuser password '{DbPassword}'", c);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var url = new Npgsql.NpgsqlConnectionStringBuilder(h.ConnectionString) { Username = role, Password = DbPassword }.ConnectionString;
         var engine = new SecretPrintingStacks(new FakeStacks(h.Repo.Root), EngineSecret);
         var options = new CliContextOptions(url, _ => engine, Redact: [EngineSecret]);
         var output = new StringBuilder();
@@ -68,7 +77,7 @@ public sealed class SecretCanaryTests
         foreach (var args in new[] { new[] { "lint" }, ["plan"], ["render", "canary"], ["promote", "ai", "--version", "2.5.0", "--to", "edge", "--dry-run"] })
         {
             var r = await RingCtlRunner.RunAsync(h.Repo.Root, options, args);
-            r.ExitCode.ShouldBe(2);
+            r.ExitCode.ShouldBe(2, $"{string.Join(' ', args)}: {r.Err}");
             output.Append(r.Out).Append(r.Err);
         }
 
