@@ -13,8 +13,6 @@ namespace RingInfra.RingProgram;
 /// </summary>
 public sealed class RingSecretsComponent : ComponentResource
 {
-    private const string EmptyDockerConfig = "{\"auths\":{}}";
-
     public RingSecretsComponent(string name, RingSecretsArgs args, ComponentResourceOptions? options = null)
         : base("ringinfra:ring:Secrets", name, options)
     {
@@ -53,7 +51,7 @@ public sealed class RingSecretsComponent : ComponentResource
             (RingSecrets.App, true) => args.Shared.Secrets,
             (RingSecrets.App, false) => args.Facts.Apply(f => f.AppSecretKeys.ToImmutableDictionary(k => k, _ => "")),
             (RingSecrets.ImagePull, true) => args.Shared.ImagePullConfig.Apply(v => ImmutableDictionary<string, string>.Empty.Add(RingSecrets.DockerConfigKey, v)),
-            (RingSecrets.ImagePull, false) => Output.Create(ImmutableDictionary<string, string>.Empty.Add(RingSecrets.DockerConfigKey, EmptyDockerConfig)),
+            (RingSecrets.ImagePull, false) => Output.Create(ImmutableDictionary<string, string>.Empty.Add(RingSecrets.DockerConfigKey, RingSecrets.EmptyDockerConfig)),
             (RingSecrets.Connectors, true) => args.Shared.ConnectorCredentials.Apply(all => Select(all, credentials, args.Ring.Name)),
             (RingSecrets.Connectors, false) => Output.Create(credentials.ToImmutableDictionary(k => k, _ => "")),
             _ => throw new InvalidOperationException($"no data source for Secret '{spec.Name}'"),

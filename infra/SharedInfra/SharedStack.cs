@@ -37,7 +37,7 @@ public sealed class SharedStack : Stack
         }, KubeOptions.Resource(provider));
         _ = new K8s.Yaml.V2.ConfigGroup("ring-ingress", new K8s.Types.Inputs.Yaml.V2.ConfigGroupArgs
         {
-            Yaml = SharedRenderer.RingIngressPolicy(facts).ToYaml(),
+            Yaml = SharedRenderer.IngressPoliciesYaml(facts),
         }, KubeOptions.Remote(provider, dependsOn: ns));
 
         var secrets = new AppSecretsComponent("app-secrets", new AppSecretsArgs

@@ -30,7 +30,11 @@ public sealed class RenderCommandTests : IDisposable
         {
             var (code, stdout, stderr) = ProcessRunner.Run(kubectl!, ["kustomize", Path.Combine(_out, ring.Ring)]);
             code.ShouldBe(0, stderr);
-            stdout.Split("\n---\n").Length.ShouldBe(ring.Objects.Count, ring.Ring);
+            var built = RingInfra.Core.Kube.Yaml.ParseDocuments(stdout, ring.Ring);
+            built.Count.ShouldBe(ring.Objects.Count(o => o.Kind != "Secret"), ring.Ring);
+            // What `kubectl apply -k` would apply: no keys-only Secret, so no live Secret is ever blanked.
+            built.ShouldNotContain(o => o!["kind"]!.ToString() == "Secret");
+            stdout.ShouldNotContain(".dockerconfigjson");
         }
     }
 
@@ -54,17 +58,33 @@ public sealed class RenderCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task RenderedSecrets_CarryKeysNeverValues()
+    public async Task RenderedSecrets_CarryKeysNeverValues_InAFileNoKustomizationLists()
     {
         (await RingCtlRunner.RunAsync(Repo.Root, "render", "--all", "--out", _out, "--root", Repo.Root)).ExitCode.ShouldBe(0);
-        var files = Directory.GetFiles(_out, "secret-*.yaml", SearchOption.AllDirectories);
-        files.Length.ShouldBe(9);
+        Directory.GetFiles(_out, "secret-*.yaml", SearchOption.AllDirectories).ShouldBeEmpty();
+        var files = Directory.GetFiles(_out, RenderLayout.SecretsFile, SearchOption.AllDirectories);
+        files.Length.ShouldBe(3);
+        var secrets = 0;
         foreach (var file in files)
         {
-            var data = RingInfra.Core.Kube.Yaml.ParseDocument(await File.ReadAllTextAsync(file), file)!["data"]!.AsObject();
-            data.Count.ShouldBeGreaterThan(0, file);
-            data.ShouldAllBe(kv => kv.Value!.ToString() == "", file);
+            var text = await File.ReadAllTextAsync(file);
+            text.ShouldStartWith("# Keys only: the values come from the shared stack's secret outputs");
+            File.ReadAllText(Path.Combine(Path.GetDirectoryName(file)!, "kustomization.yaml")).ShouldNotContain(RenderLayout.SecretsFile);
+            foreach (var doc in RingInfra.Core.Kube.Yaml.ParseDocuments(text, file))
+            {
+                secrets++;
+                var data = doc!["data"]!.AsObject();
+                data.Count.ShouldBeGreaterThan(0, file);
+                foreach (var (key, value) in data)
+                {
+                    // Empty values, except the image-pull config: valid JSON with no credentials in it.
+                    var decoded = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(value!.ToString()));
+                    decoded.ShouldBe(key == ".dockerconfigjson" ? "{\"auths\":{}}" : "", $"{file} {key}");
+                }
+            }
         }
+
+        secrets.ShouldBe(9);
     }
 
     [Fact]

@@ -72,7 +72,7 @@ public sealed class PolicyTests
         [
             "ConfigMap autocom-canary/ring-env: data.DB_PASSWORD must not be in a ConfigMap: the name says it is a secret (got (value hidden)) [secret-hygiene]",
             "ConfigMap autocom-canary/ring-env: data.GREETING must not contain a secret value (got (value hidden)) [secret-hygiene]",
-            "Secret autocom-canary/ring-app-secrets: data.APP_KEY must be empty in a render: values come from the shared stack at deploy time (got (value hidden)) [secret-hygiene]",
+            "Secret autocom-canary/ring-app-secrets: data.APP_KEY must be empty in a render (an image-pull config: {\"auths\":{}}): values come from the shared stack at deploy time (got (value hidden)) [secret-hygiene]",
             "Deployment autocom-canary/api: spec.template.spec.containers[0].env[1].value must come from a secretKeyRef: STRIPE_SECRET names a secret (got (value hidden)) [secret-hygiene]",
         ], ignoreOrder: true);
         string.Join("\n", violations.Select(v => v.Message)).ShouldNotContain("p4ssw0rd");

@@ -204,10 +204,14 @@ public sealed class RenderTests
         var r = Repo.Render(ring);
         var secrets = r.Objects.Where(o => o.Kind == "Secret").ToList();
         secrets.Select(s => s.Name).ShouldBe(["ring-app-secrets", "ring-connectors", "ring-image-pull"]);
-        foreach (var s in secrets)
+        foreach (var s in secrets.Where(s => s.Name != "ring-image-pull"))
         {
             s.Body["data"]!.AsObject().ShouldAllBe(kv => kv.Value!.ToString() == "");
         }
+
+        // The API server parses an image-pull Secret's value as JSON: the render holds the empty config, nothing else.
+        var pull = r.Find("Secret", "ring-image-pull")!.Body["data"]![".dockerconfigjson"]!.ToString();
+        System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(pull)).ShouldBe("{\"auths\":{}}");
 
         r.Find("Secret", "ring-app-secrets")!.Body["data"]!.AsObject().Select(kv => kv.Key).ShouldContain("APP_KEY");
     }

@@ -71,18 +71,10 @@ public sealed class SharedStackTests
     }
 
     [Fact]
-    public void SharedNamespace_IsRestricted_AndAdmitsRingNamespacesAndItself()
+    public void SharedNamespace_IsRestricted()
     {
-        var facts = Repo.LoadFleet().Shared;
-        var ns = SharedRenderer.Namespace(facts, "v1.32");
+        var ns = SharedRenderer.Namespace(Repo.LoadFleet().Shared, "v1.32");
         ns.Labels["pod-security.kubernetes.io/enforce"].ShouldBe("restricted");
-        var policy = SharedRenderer.RingIngressPolicy(facts);
-        var from = policy.Body["spec"]!["ingress"]![0]!["from"]!.AsArray();
-        var nsSelector = (JsonObject)from[0]!["namespaceSelector"]!;
-        LabelSelector.Matches(nsSelector, new Dictionary<string, string> { [RingLabels.Ring] = "canary" }).ShouldBeTrue();
-        LabelSelector.Matches(nsSelector, new Dictionary<string, string> { ["team"] = "payments" }).ShouldBeFalse();
-        from[1]!["podSelector"]!.AsObject().Count.ShouldBe(0);
-        Yaml.ParseDocument(policy.ToYaml(), "p").ShouldNotBeNull();
     }
 
     [Theory]

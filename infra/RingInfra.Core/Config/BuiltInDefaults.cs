@@ -28,5 +28,7 @@ public static class BuiltInDefaults
         [ConfigKeys.IngressNamespace] = "ingress-nginx",
         [ConfigKeys.NginxImage] = "nginxinc/nginx-unprivileged:1.27-alpine",
         [ConfigKeys.PsaVersion] = "v1.32",
+        [ConfigKeys.IngressController] = "ingress-nginx",
+        [ConfigKeys.DualStack] = false,
     };
 }

@@ -32,12 +32,18 @@ public static class ConfigKeys
     public const string ApiImage = "apiImage";
     public const string NginxImage = "nginxImage";
     public const string PsaVersion = "psaVersion";
+    public const string Queues = "queues";
+    public const string Dns = "dns";
+    public const string IngressController = "ingressController";
+    public const string IngressAnnotations = "ingressAnnotations";
+    public const string DualStack = "dualStack";
+    public const string SelectorLabels = "selectorLabels";
 
     /// <summary>Every key a ring may set, sorted (used to name the allowed keys in errors).</summary>
     public static readonly IReadOnlyList<string> All =
     [
-        Active, ApiImage, BakeTime, Connectors, Default, Description, DisplayName, Domain, Env, FeatureFlags,
-        FreezeWindows, HostnameSegment, IngressClass, IngressNamespace, Namespace, NginxImage, PromotionOrder,
-        Protected, PsaVersion, SharedNamespace, SharedStack, Tenants, Tier, Workloads,
+        Active, ApiImage, BakeTime, Connectors, Default, Description, DisplayName, Dns, Domain, DualStack, Env, FeatureFlags,
+        FreezeWindows, HostnameSegment, IngressAnnotations, IngressClass, IngressController, IngressNamespace, Namespace, NginxImage,
+        PromotionOrder, Protected, PsaVersion, Queues, SelectorLabels, SharedNamespace, SharedStack, Tenants, Tier, Workloads,
     ];
 }

@@ -11,10 +11,13 @@ namespace RingInfra.Core.Config;
 /// </summary>
 public static class RawConfig
 {
-    private static readonly HashSet<string> Scalars = [ConfigKeys.PromotionOrder, ConfigKeys.Default, ConfigKeys.Active, ConfigKeys.Protected];
+    private static readonly HashSet<string> Scalars = [ConfigKeys.PromotionOrder, ConfigKeys.Default, ConfigKeys.Active, ConfigKeys.Protected, ConfigKeys.DualStack];
 
     private static readonly HashSet<string> Structured =
-        [ConfigKeys.FreezeWindows, ConfigKeys.Tenants, ConfigKeys.Env, ConfigKeys.FeatureFlags, ConfigKeys.Connectors, ConfigKeys.Workloads];
+    [
+        ConfigKeys.FreezeWindows, ConfigKeys.Tenants, ConfigKeys.Env, ConfigKeys.FeatureFlags, ConfigKeys.Connectors, ConfigKeys.Workloads,
+        ConfigKeys.Queues, ConfigKeys.Dns, ConfigKeys.IngressAnnotations, ConfigKeys.SelectorLabels,
+    ];
 
     /// <summary>The ring config layer for the keys that are set (null values are skipped).</summary>
     public static JsonObject ToLayer(IEnumerable<KeyValuePair<string, string?>> raw, string subject, List<ConfigProblem> problems) =>

@@ -56,6 +56,9 @@ public sealed record RingConfig
 
     public required string PsaVersion { get; init; }
 
+    /// <summary>Queues, DNS, ingress controller, dual stack and kept selectors.</summary>
+    public required PlatformSettings Platform { get; init; }
+
     /// <summary>True when the ring lives in the shared namespace (stable in doc 000): no namespace, no aliases.</summary>
     public bool InSharedNamespace => Namespace == SharedNamespace;
 

@@ -80,6 +80,7 @@ public static partial class RingConfigBinder
             ApiImage = apiImage,
             NginxImage = nginxImage,
             PsaVersion = psa,
+            Platform = PlatformSections.Read(r, Get, ring, sharedNamespace),
         };
 
         if (!config.Active && config.IsDefault)

@@ -10,7 +10,8 @@ internal static class RingConfigSections
     private static readonly string[] WorkloadKeys = ["cpu", "maxReplicas", "memory", "replicas", "timeoutSeconds"];
     private static readonly string[] ConnectorKeys = ["credential", "instanceUrl"];
     private static readonly string[] FreezeKeys = ["end", "reason", "start"];
-    private static readonly string[] ReservedEnv = ["MODULE_LOCK_PATH", "RING_NAME"];
+    // Set from the ring itself (RING_NAME, the lock path) or from its `queues` (prefixes a ring must not share).
+    private static readonly string[] ReservedEnv = ["CACHE_PREFIX", "HORIZON_PREFIX", "MODULE_LOCK_PATH", "REDIS_PREFIX", "REDIS_QUEUE", "RING_NAME"];
 
     internal static List<FreezeWindow> ReadFreezeWindows(ValueReader r, JsonNode? node)
     {

@@ -12,7 +12,7 @@ namespace RingInfra.Core.Fleet;
 public static class StackInputs
 {
     private static readonly HashSet<string> SharedStructured =
-        ["appSecretKeys", "config", "connectorCredentials", "postgres", "registry", "services", "tenants"];
+        ["allowIngress", "appSecretKeys", "config", "connectorCredentials", "postgres", "registry", "services", "tenants"];
 
     /// <param name="stack">The stack name, which is the ring name.</param>
     /// <param name="rootDirectory">The folder of Pulumi.yaml (where stacks/locks/ lives).</param>

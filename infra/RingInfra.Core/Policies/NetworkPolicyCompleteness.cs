@@ -27,9 +27,10 @@ public static class NetworkPolicyCompleteness
             found.Add(new Violation(ns, "spec.policyTypes", "missing", Rule, "must include a default-deny policy (Ingress and Egress, no rules) over every pod of the ring"));
         }
 
-        if (!policies.Any(p => Selects(p, ringPods) && EgressRules(p).Any(r => HasPort(r, 53, "UDP"))))
+        var dnsPort = ring.Config.Platform.Dns.Port;
+        if (!policies.Any(p => Selects(p, ringPods) && EgressRules(p).Any(r => HasPort(r, dnsPort, "UDP"))))
         {
-            found.Add(new Violation(ns, "spec.egress", "no DNS rule", Rule, "must allow DNS egress (UDP 53) for every pod of the ring"));
+            found.Add(new Violation(ns, "spec.egress", "no DNS rule", Rule, $"must allow DNS egress (UDP {dnsPort.ToString(CultureInfo.InvariantCulture)}) for every pod of the ring"));
         }
 
         var nginx = PodLabels(ring, WorkloadKind.Nginx);
@@ -46,7 +47,7 @@ public static class NetworkPolicyCompleteness
                 if (!policies.Any(p => Selects(p, pod) && EgressRules(p).Any(r => Reaches(r, target))))
                 {
                     found.Add(new Violation(ns, "spec.egress", $"no rule to {target.Name}", Rule,
-                        $"must let {RingLabels.Name(kind)} reach shared service '{target.Name}' ({target.Namespace}, {string.Join(",", target.PodLabels.Select(l => $"{l.Key}={l.Value}"))}, port {target.Port.ToString(CultureInfo.InvariantCulture)})"));
+                        $"must let {RingLabels.Name(kind)} reach shared service '{target.Name}' ({target.Namespace}, {string.Join(",", target.PodLabels.Select(l => $"{l.Key}={l.Value}"))}, port {target.TargetPort.ToString(CultureInfo.InvariantCulture)})"));
                 }
             }
         }
@@ -100,7 +101,7 @@ public static class NetworkPolicyCompleteness
 
     private static bool Reaches(JsonNode? rule, SharedService target)
     {
-        if (!HasPort(rule, target.Port, "TCP"))
+        if (!HasPort(rule, target.TargetPort, "TCP"))
         {
             return false;
         }

@@ -7,7 +7,7 @@ namespace RingInfra.Core.Policies;
 /// <summary>
 /// Every policy over rendered rings, run before anything is applied (lint, plan, tests and before
 /// each stack update): PSA restricted on every workload, network-policy completeness, secret
-/// hygiene, hostname uniqueness and credential isolation.
+/// hygiene, hostname uniqueness, credential isolation, queue isolation, and that no shared policy selects a ring's pods.
 /// </summary>
 public static class PolicySuite
 {
@@ -35,6 +35,8 @@ public static class PolicySuite
         var names = rings.Select(r => r.Ring).ToHashSet(StringComparer.Ordinal);
         found.AddRange(HostnameUniqueness.Check(fleet).Where(v => InRings(v, rings, names)));
         found.AddRange(CredentialIsolation.Check(fleet, shared).Where(v => InRings(v, rings, names)));
+        found.AddRange(SharedPolicyIsolation.Check(SharedRenderer.IngressPolicies(shared), rings));
+        found.AddRange(QueueIsolation.Check(fleet).Where(v => InRings(v, rings, names)));
         return found;
     }
 

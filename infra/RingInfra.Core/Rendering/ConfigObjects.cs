@@ -36,7 +36,11 @@ internal static class ConfigObjects
             new($"pod-security.kubernetes.io/{mode}-version", version),
         });
 
-    /// <summary>RING_NAME, MODULE_LOCK_PATH, the ring's env vars, feature flags and connector endpoints.</summary>
+    /// <summary>
+    /// RING_NAME, MODULE_LOCK_PATH, the ring's queue prefixes and queue, its env vars, feature flags and
+    /// connector endpoints. The prefixes keep a ring's jobs, Horizon state and cache (where a worker restart
+    /// is signalled) apart from every other ring's on the one shared Redis.
+    /// </summary>
     public static IEnumerable<KeyValuePair<string, string>> EnvData(RenderContext c)
     {
         var data = new SortedDictionary<string, string>(StringComparer.Ordinal)
@@ -44,6 +48,11 @@ internal static class ConfigObjects
             ["RING_NAME"] = c.Name,
             ["MODULE_LOCK_PATH"] = c.Config.PodLockPath,
         };
+        foreach (var (k, v) in c.Config.Platform.Queues.Env())
+        {
+            data[k] = v;
+        }
+
         foreach (var (k, v) in c.Config.Env)
         {
             data[k] = v;
@@ -75,9 +84,12 @@ internal static class ConfigObjects
         ConfigMap(c, LockMap, [new($"{c.Name}.lock.json", c.Ring.Lock.CanonicalJson)]);
 
     public static JsonObject NginxConf(RenderContext c) =>
-        ConfigMap(c, NginxConfMap, [new("default.conf", NginxConfig.Render(c.Name, c.Workloads[WorkloadKind.Api].Settings.TimeoutSeconds))]);
+        ConfigMap(c, NginxConfMap, [new("default.conf", NginxConfig.Render(c))]);
 
-    /// <summary>A Secret object with its keys and empty values: renders and previews never carry secret values.</summary>
+    /// <summary>
+    /// A Secret object with its keys and empty values: renders and previews never carry secret values. An
+    /// image-pull Secret holds an empty but valid <c>{"auths":{}}</c> (base64), as the API server parses it as JSON.
+    /// </summary>
     public static JsonObject KeyOnlySecret(RenderContext c, SecretSpec spec)
     {
         var o = K.Object("v1", "Secret", spec.Name, c.Ns, RingLabels.Common(c.Name), new JsonObject
@@ -85,9 +97,12 @@ internal static class ConfigObjects
             ["ringinfra.io/values"] = "filled from the shared stack's secret outputs at deploy time",
         });
         o["type"] = spec.Type;
-        o["data"] = K.Map(spec.Keys.Select(k => new KeyValuePair<string, string>(k.Key, "")));
+        o["data"] = K.Map(spec.Keys.Select(k => new KeyValuePair<string, string>(k.Key, k.Key == RingSecrets.DockerConfigKey ? EmptyDockerConfigBase64 : "")));
         return o;
     }
+
+    /// <summary><c>{"auths":{}}</c>, base64: the empty docker config the Pulumi program also writes when rendering to a directory.</summary>
+    public static readonly string EmptyDockerConfigBase64 = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(RingSecrets.EmptyDockerConfig));
 
     /// <summary>Hash of everything the app containers read from ConfigMaps (rolls api and horizon when it changes).</summary>
     public static string AppConfigHash(RenderContext c) =>

@@ -58,18 +58,7 @@ internal static class NetworkObjects
     {
         var ring = new JsonObject { ["matchLabels"] = new JsonObject { [RingLabels.Ring] = c.Name } };
         yield return Policy(c, DefaultDeny, ring, ingress: [], egress: []);
-        yield return Policy(c, AllowDns, ring, ingress: null, egress:
-        [
-            new JsonObject
-            {
-                ["to"] = K.Array(new JsonObject
-                {
-                    ["namespaceSelector"] = K.NamespaceSelector("kube-system"),
-                    ["podSelector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["k8s-app"] = "kube-dns" } },
-                }),
-                ["ports"] = K.Array(K.Port(53, "UDP"), K.Port(53, "TCP")),
-            },
-        ]);
+        yield return Policy(c, AllowDns, ring, ingress: null, egress: [Dns(c.Config.Platform.Dns)]);
         yield return Policy(c, NginxIngress, Select(c, WorkloadKind.Nginx), ingress:
         [
             new JsonObject
@@ -93,20 +82,60 @@ internal static class NetworkObjects
                 ["namespaceSelector"] = K.NamespaceSelector(s.Namespace),
                 ["podSelector"] = new JsonObject { ["matchLabels"] = K.Map(s.PodLabels) },
             }),
-            ["ports"] = K.Array(K.Port(s.Port)),
+            // A policy sees traffic after the Service translated it: the pods' own port.
+            ["ports"] = K.Array(K.Port(s.TargetPort)),
         })]);
-        // Modules call third-party APIs (connectors, carriers, payment): HTTPS out, but never to private ranges.
-        yield return Policy(c, AppToInternet, AppPods(c), ingress: null, egress:
-        [
-            new JsonObject
+        yield return Policy(c, AppToInternet, AppPods(c), ingress: null, egress: [.. Internet(c)]);
+    }
+
+    /// <summary>The IPv4 ranges that are never "the internet": RFC 1918, carrier-grade NAT, link-local (cloud metadata).</summary>
+    public static readonly string[] PrivateV4 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16"];
+
+    /// <summary>The IPv6 ranges that are never "the internet": unique-local, link-local.</summary>
+    public static readonly string[] PrivateV6 = ["fc00::/7", "fe80::/10"];
+
+    /// <summary>
+    /// Modules call third-party APIs (connectors, carriers, payment): HTTPS out, never to private ranges. The
+    /// platform's own public hostnames resolve to the load balancer, which kube-proxy short-circuits to the
+    /// ingress controller's pods (private addresses): those are allowed by namespace, on 80 and 443.
+    /// </summary>
+    private static IEnumerable<JsonNode> Internet(RenderContext c)
+    {
+        yield return new JsonObject
+        {
+            ["to"] = K.Array(new JsonObject { ["ipBlock"] = new JsonObject { ["cidr"] = "0.0.0.0/0", ["except"] = K.Strings(PrivateV4) } }),
+            ["ports"] = K.Array(K.Port(443)),
+        };
+        if (c.Config.Platform.DualStack)
+        {
+            yield return new JsonObject
             {
-                ["to"] = K.Array(new JsonObject
-                {
-                    ["ipBlock"] = new JsonObject { ["cidr"] = "0.0.0.0/0", ["except"] = K.Strings("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16") },
-                }),
+                ["to"] = K.Array(new JsonObject { ["ipBlock"] = new JsonObject { ["cidr"] = "::/0", ["except"] = K.Strings(PrivateV6) } }),
                 ["ports"] = K.Array(K.Port(443)),
-            },
-        ]);
+            };
+        }
+
+        yield return new JsonObject
+        {
+            ["to"] = K.Array(new JsonObject { ["namespaceSelector"] = K.NamespaceSelector(c.Config.IngressNamespace) }),
+            ["ports"] = K.Array(K.Port(80), K.Port(443)),
+        };
+    }
+
+    /// <summary>DNS: the cluster DNS pods by namespace and labels, and any extra address blocks (NodeLocal DNSCache).</summary>
+    private static JsonObject Dns(DnsSettings dns)
+    {
+        var to = new JsonArray(new JsonObject
+        {
+            ["namespaceSelector"] = K.NamespaceSelector(dns.Namespace),
+            ["podSelector"] = new JsonObject { ["matchLabels"] = K.Map(dns.PodLabels) },
+        });
+        foreach (var block in dns.IpBlocks)
+        {
+            to.Add(new JsonObject { ["ipBlock"] = new JsonObject { ["cidr"] = block } });
+        }
+
+        return new JsonObject { ["to"] = to, ["ports"] = K.Array(K.Port(dns.Port, "UDP"), K.Port(dns.Port, "TCP")) };
     }
 
     private static JsonObject Select(RenderContext c, WorkloadKind kind) => new() { ["matchLabels"] = RingLabels.Selector(c.Name, kind) };
@@ -159,12 +188,32 @@ internal static class NetworkObjects
         return hosts;
     }
 
+    /// <summary>
+    /// The controller's own annotations (ingress-nginx: body size, and read/send timeouts from the ring's api
+    /// timeout — its 60 s default would cut the requests the rings allow 120 or 300 s for), then the ring's.
+    /// </summary>
+    public static JsonObject IngressAnnotations(RenderContext c)
+    {
+        var annotations = new JsonObject();
+        if (c.Config.Platform.IngressController == PlatformSettings.IngressNginx)
+        {
+            var timeout = c.Workloads[WorkloadKind.Api].Settings.TimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            annotations["nginx.ingress.kubernetes.io/proxy-body-size"] = "64m";
+            annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"] = timeout;
+            annotations["nginx.ingress.kubernetes.io/proxy-send-timeout"] = timeout;
+        }
+
+        foreach (var (k, v) in c.Config.Platform.IngressAnnotations)
+        {
+            annotations[k] = v;
+        }
+
+        return annotations;
+    }
+
     public static JsonObject Ingress(RenderContext c)
     {
-        var o = K.Object("networking.k8s.io/v1", "Ingress", IngressName, c.Ns, RingLabels.Common(c.Name), new JsonObject
-        {
-            ["nginx.ingress.kubernetes.io/proxy-body-size"] = "64m",
-        });
+        var o = K.Object("networking.k8s.io/v1", "Ingress", IngressName, c.Ns, RingLabels.Common(c.Name), IngressAnnotations(c));
         o["spec"] = new JsonObject
         {
             ["ingressClassName"] = c.Config.IngressClass,

@@ -79,18 +79,22 @@ public static class RingRenderer
     public static IReadOnlyList<RenderedRing> RenderAll(RingFleet fleet) =>
         [.. fleet.Rings.Select(r => Render(r, fleet.Shared))];
 
+    /// <summary>How the quota is sized, on the object itself (YAML renders carry no comments).</summary>
+    public const string QuotaSizing = "every workload at its maximum pod count (the autoscaler's maximum, else its replicas, plus the roll's surge pod), plus one more pod of the largest workload: a pod that is terminating still counts against the quota until its grace period ends, so a roll would otherwise stall on 'exceeded quota'";
+
     private static JsonObject Quota(RenderContext c)
     {
         var all = c.Workloads.Values.ToList();
-        var o = K.Object("v1", "ResourceQuota", "ring-quota", c.Ns, RingLabels.Common(c.Name));
+        var largest = all.MaxBy(w => w.MemoryLimitBytes)!;
+        var o = K.Object("v1", "ResourceQuota", "ring-quota", c.Ns, RingLabels.Common(c.Name), new JsonObject { ["ringinfra.io/sizing"] = QuotaSizing });
         o["spec"] = new JsonObject
         {
             ["hard"] = new JsonObject
             {
-                ["pods"] = all.Sum(w => w.MaxPods).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["requests.cpu"] = Quantity.FormatCpu(all.Sum(w => w.Settings.CpuMillis * w.MaxPods)),
-                ["requests.memory"] = Quantity.FormatMemory(all.Sum(w => w.MemoryRequestBytes * w.MaxPods)),
-                ["limits.memory"] = Quantity.FormatMemory(all.Sum(w => w.MemoryLimitBytes * w.MaxPods)),
+                ["pods"] = (all.Sum(w => w.MaxPods) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["requests.cpu"] = Quantity.FormatCpu(all.Sum(w => w.Settings.CpuMillis * w.MaxPods) + largest.Settings.CpuMillis),
+                ["requests.memory"] = Quantity.FormatMemory(all.Sum(w => w.MemoryRequestBytes * w.MaxPods) + largest.MemoryRequestBytes),
+                ["limits.memory"] = Quantity.FormatMemory(all.Sum(w => w.MemoryLimitBytes * w.MaxPods) + largest.MemoryLimitBytes),
             },
         };
         return o;

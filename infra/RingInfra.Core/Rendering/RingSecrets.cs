@@ -15,6 +15,9 @@ public static class RingSecrets
     public const string Connectors = "ring-connectors";
     public const string DockerConfigKey = ".dockerconfigjson";
 
+    /// <summary>A valid, empty docker config: what an image-pull Secret holds where values are not written.</summary>
+    public const string EmptyDockerConfig = "{\"auths\":{}}";
+
     /// <param name="config">The ring.</param>
     /// <param name="appSecretKeys">The keys of the shared <c>secrets</c> map (from the shared stack's facts).</param>
     public static IReadOnlyList<SecretSpec> Specs(RingConfig config, IReadOnlyList<string> appSecretKeys)

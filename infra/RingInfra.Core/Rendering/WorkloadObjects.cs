@@ -25,7 +25,9 @@ internal static class WorkloadObjects
         }
 
         spec["revisionHistoryLimit"] = 5;
-        spec["selector"] = new JsonObject { ["matchLabels"] = RingLabels.Selector(c.Name, kind) };
+        // A Deployment's selector is immutable: a platform's live Deployment keeps its own (ring setting selectorLabels).
+        var kept = c.Config.Platform.SelectorLabels[kind];
+        spec["selector"] = new JsonObject { ["matchLabels"] = kept.Count > 0 ? K.Map(kept) : RingLabels.Selector(c.Name, kind) };
         spec["strategy"] = new JsonObject
         {
             ["type"] = "RollingUpdate",
@@ -35,7 +37,7 @@ internal static class WorkloadObjects
         {
             ["metadata"] = new JsonObject
             {
-                ["labels"] = RingLabels.ForWorkload(c.Name, kind),
+                ["labels"] = TemplateLabels(c, kind, kept),
                 ["annotations"] = TemplateAnnotations(c, kind),
             },
             ["spec"] = PodSpec(c, w),
@@ -44,9 +46,21 @@ internal static class WorkloadObjects
         return o;
     }
 
+    /// <summary>RingInfra's labels (which Services and policies select on) plus a kept live selector's.</summary>
+    private static JsonObject TemplateLabels(RenderContext c, WorkloadKind kind, IReadOnlyList<KeyValuePair<string, string>> kept)
+    {
+        var labels = RingLabels.ForWorkload(c.Name, kind);
+        foreach (var (k, v) in kept)
+        {
+            labels[k] = v;
+        }
+
+        return labels;
+    }
+
     /// <summary>What rolls the pods: the lock (api, horizon), the shared secrets' revision (api, horizon), the config.</summary>
     private static JsonObject TemplateAnnotations(RenderContext c, WorkloadKind kind) => kind == WorkloadKind.Nginx
-        ? new JsonObject { [RingLabels.ConfigHash] = RenderContext.Hash(NginxConfig.Render(c.Name, c.Workloads[WorkloadKind.Api].Settings.TimeoutSeconds)) }
+        ? new JsonObject { [RingLabels.ConfigHash] = RenderContext.Hash(NginxConfig.Render(c)) }
         : new JsonObject
         {
             [RingLabels.ConfigHash] = ConfigObjects.AppConfigHash(c),
@@ -127,10 +141,25 @@ internal static class WorkloadObjects
 
         container["resources"] = Resources(w);
         container["securityContext"] = ContainerSecurity(readOnlyRoot: false);
-        var probe = isApi ? HttpProbe("/api/health") : ExecProbe("php", "artisan", "horizon:status");
-        container["livenessProbe"] = Probe(probe, period: 10, failures: 3);
-        container["readinessProbe"] = Probe(probe, period: 15, failures: 2);
-        container["startupProbe"] = Probe(probe, period: 5, failures: 60);
+        if (isApi)
+        {
+            // Liveness and startup ask only whether Octane listens: /api/health reports the database and Redis,
+            // and a 30-second database switchover must not restart every api pod of every ring. Readiness
+            // uses /api/health, so a pod that cannot serve is taken out of the Service until it can.
+            container["livenessProbe"] = Probe(TcpProbe(), period: 10, failures: 3);
+            container["readinessProbe"] = Probe(HttpProbe("/api/health"), period: 5, failures: 2, timeout: 3);
+            container["startupProbe"] = Probe(TcpProbe(), period: 5, failures: 60);
+        }
+        else
+        {
+            // Horizon's master is PID 1 of this container; the check reads its command line from /proc and boots
+            // no framework. `horizon:status` would boot Laravel with every module inside the probe's timeout and
+            // judge every master supervisor in Redis — so a `horizon:pause` anywhere failed liveness everywhere.
+            var own = ExecProbe("sh", "-c", "grep -qa horizon /proc/1/cmdline");
+            container["livenessProbe"] = Probe(own, period: 30, failures: 3);
+            container["readinessProbe"] = Probe(own, period: 30, failures: 2);
+            container["startupProbe"] = Probe(own, period: 5, failures: 24);
+        }
         container["lifecycle"] = new JsonObject
         {
             ["preStop"] = isApi
@@ -168,7 +197,7 @@ internal static class WorkloadObjects
         ? K.Array(
             new JsonObject { ["name"] = "nginx-conf", ["configMap"] = new JsonObject { ["name"] = ConfigObjects.NginxConfMap } },
             new JsonObject { ["name"] = "tmp", ["emptyDir"] = new JsonObject { ["sizeLimit"] = "64Mi" } },
-            new JsonObject { ["name"] = "cache", ["emptyDir"] = new JsonObject { ["sizeLimit"] = "256Mi" } })
+            new JsonObject { ["name"] = "cache", ["emptyDir"] = new JsonObject { ["sizeLimit"] = NginxConfig.SpoolVolumeLimit } })
         : K.Array(new JsonObject { ["name"] = "module-lock", ["configMap"] = new JsonObject { ["name"] = ConfigObjects.LockMap } });
 
     private static JsonObject ContainerSecurity(bool readOnlyRoot) => new()
@@ -194,14 +223,16 @@ internal static class WorkloadObjects
     private static JsonObject HttpProbe(string path) =>
         new() { ["httpGet"] = new JsonObject { ["path"] = path, ["port"] = "http" } };
 
+    private static JsonObject TcpProbe() => new() { ["tcpSocket"] = new JsonObject { ["port"] = "http" } };
+
     private static JsonObject ExecProbe(params string[] command) =>
         new() { ["exec"] = new JsonObject { ["command"] = K.Strings(command) } };
 
-    private static JsonObject Probe(JsonObject handler, int period, int failures)
+    private static JsonObject Probe(JsonObject handler, int period, int failures, int timeout = 5)
     {
         var p = (JsonObject)handler.DeepClone();
         p["periodSeconds"] = period;
-        p["timeoutSeconds"] = 5;
+        p["timeoutSeconds"] = timeout;
         p["failureThreshold"] = failures;
         return p;
     }

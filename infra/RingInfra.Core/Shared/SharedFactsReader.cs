@@ -15,9 +15,13 @@ public static class SharedFactsReader
     public const string Project = "ring-infra-shared";
 
     /// <summary>Keys of the shared stack's config that hold the facts rings read (the rest is the shared stack's own business).</summary>
-    public static readonly IReadOnlyList<string> FactKeys = ["appSecretKeys", "config", "connectorCredentials", "namespace", "secretsRevision", "services"];
+    public static readonly IReadOnlyList<string> FactKeys = ["allowIngress", "appSecretKeys", "clusterDomain", "config", "connectorCredentials", "namespace", "secretsRevision", "services"];
 
-    private static readonly string[] ServiceKeys = ["host", "namespace", "podLabels", "port"];
+    private static readonly string[] ServiceKeys = ["host", "namespace", "podLabels", "podSecurity", "port", "targetPort"];
+
+    private static readonly string[] AllowKeys = ["namespace", "podLabels", "ports", "services"];
+
+    private static readonly string[] PodSecurityLevels = ["restricted", "baseline", "privileged"];
 
     /// <summary>
     /// The facts from the shared stack's outputs, as a ring stack reads them through its StackReference
@@ -47,6 +51,7 @@ public static class SharedFactsReader
         var r = new ValueReader($"shared stack '{source}'", problems);
         r.OnlyKeys(config, "", [.. FactKeys.Concat(SharedStackSettings.OwnKeys).Concat(SharedSecretCatalog.SecretConfigKeys).Order(StringComparer.Ordinal)]);
         var ns = r.RequiredString(config["namespace"], "namespace", Names.IsDnsLabel, Names.DnsLabelRule);
+        var clusterDomain = r.String(config["clusterDomain"], "clusterDomain", Names.IsDnsName, "must be a DNS name such as cluster.local") ?? "cluster.local";
         var services = new List<SharedService>();
         foreach (var (name, value) in r.Map(config["services"], "services") ?? [])
         {
@@ -81,7 +86,15 @@ public static class SharedFactsReader
             }
 
             var serviceNs = r.String(s["namespace"], key + ".namespace", Names.IsDnsLabel, Names.DnsLabelRule) ?? ns;
-            services.Add(new SharedService(name, serviceNs, port ?? 0, [.. labels.OrderBy(l => l.Key, StringComparer.Ordinal)]));
+            var targetPort = r.Int(s["targetPort"], key + ".targetPort", 1, 65535);
+            var podSecurity = r.String(s["podSecurity"], key + ".podSecurity", PodSecurityLevels.Contains, $"must be one of {string.Join(", ", PodSecurityLevels)}");
+            services.Add(new SharedService(name, serviceNs, port ?? 0, [.. labels.OrderBy(l => l.Key, StringComparer.Ordinal)])
+            {
+                TargetPort = targetPort ?? port ?? 0,
+                ClusterDomain = clusterDomain,
+                PodSecurity = podSecurity,
+                HostOverride = r.String(s["host"], key + ".host", Names.IsDnsName, "must be a DNS name"),
+            });
         }
 
         var cfg = new List<KeyValuePair<string, string>>();
@@ -125,6 +138,7 @@ public static class SharedFactsReader
             }
         }
 
+        var allows = ReadAllows(r, config["allowIngress"], services);
         if (problems.Count > 0)
         {
             throw new RingConfigException(problems);
@@ -138,6 +152,57 @@ public static class SharedFactsReader
             AppSecretKeys = [.. secretKeys],
             ConnectorCredentials = [.. creds.OrderBy(c => c.Key, StringComparer.Ordinal)],
             SecretsRevision = r.String(config["secretsRevision"], "secretsRevision") ?? "offline",
+            AllowIngress = allows,
         };
+    }
+
+    private static List<SharedIngressAllow> ReadAllows(ValueReader r, JsonNode? node, List<SharedService> services)
+    {
+        var allows = new List<SharedIngressAllow>();
+        foreach (var (name, value) in r.Map(node, "allowIngress") ?? [])
+        {
+            var key = $"allowIngress.{name}";
+            if (!Names.IsDnsLabel(name))
+            {
+                r.Problem(key, name, Names.DnsLabelRule);
+                continue;
+            }
+
+            if (r.Map(value ?? JsonValue.Create("null"), key) is not { } a)
+            {
+                continue;
+            }
+
+            r.OnlyKeys(a, key + ".", AllowKeys);
+            var ns = r.RequiredString(a["namespace"], key + ".namespace", Names.IsDnsLabel, Names.DnsLabelRule);
+            var labels = (r.Map(a["podLabels"], key + ".podLabels") ?? []).Select(p => new KeyValuePair<string, string>(p.Key, r.String(p.Value, $"{key}.podLabels.{p.Key}") ?? "")).ToList();
+            var named = new List<string>();
+            var list = r.List(a["services"], key + ".services") ?? [];
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (r.String(list[i], $"{key}.services[{i}]", v => services.Any(s => s.Name == v), "must name a service of the catalog") is { } svc)
+                {
+                    named.Add(svc);
+                }
+            }
+
+            List<int>? ports = null;
+            if (a["ports"] is not null)
+            {
+                ports = [];
+                var p = r.List(a["ports"], key + ".ports") ?? [];
+                for (var i = 0; i < p.Count; i++)
+                {
+                    if (r.Int(p[i], $"{key}.ports[{i}]", 1, 65535) is { } port)
+                    {
+                        ports.Add(port);
+                    }
+                }
+            }
+
+            allows.Add(new SharedIngressAllow(name, ns, [.. labels.OrderBy(l => l.Key, StringComparer.Ordinal)], named, ports));
+        }
+
+        return [.. allows.OrderBy(a => a.Name, StringComparer.Ordinal)];
     }
 }

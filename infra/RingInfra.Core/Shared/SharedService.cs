@@ -1,12 +1,28 @@
 namespace RingInfra.Core.Shared;
 
 /// <summary>
-/// One entry of the shared stack's service catalog: where the real pods are (namespace and pod
-/// labels, which a NetworkPolicy can target) and the port they serve on. Rings outside the shared
-/// namespace reach it by short name through an ExternalName alias.
+/// One entry of the shared stack's service catalog: where the real pods are (namespace and pod labels,
+/// which a NetworkPolicy can target), the Service's port (what aliases and URLs use) and the pods' own
+/// port (what NetworkPolicies must name: they see traffic after the Service has translated it). Rings
+/// outside the shared namespace reach it by short name through an ExternalName alias.
 /// </summary>
 public sealed record SharedService(string Name, string Namespace, int Port, IReadOnlyList<KeyValuePair<string, string>> PodLabels)
 {
+    /// <summary>The pods' port (the Service's <c>targetPort</c>); the Service port when they are the same.</summary>
+    public int TargetPort { get; init; } = Port;
+
+    /// <summary>The cluster's DNS domain (<c>cluster.local</c> unless the cluster was built otherwise).</summary>
+    public string ClusterDomain { get; init; } = "cluster.local";
+
+    /// <summary>
+    /// The Pod Security level the service's pods pass (<c>restricted</c>, <c>baseline</c>, <c>privileged</c>), or
+    /// null when the catalog does not say: the shared namespace's enforce label is checked against it.
+    /// </summary>
+    public string? PodSecurity { get; init; }
+
+    /// <summary>A DNS name the catalog gives explicitly (the shared stack's exports carry the one it computed).</summary>
+    public string? HostOverride { get; init; }
+
     /// <summary>The in-cluster DNS name an ExternalName alias points at.</summary>
-    public string Host => $"{Name}.{Namespace}.svc.cluster.local";
+    public string Host => HostOverride ?? $"{Name}.{Namespace}.svc.{ClusterDomain}";
 }

@@ -20,13 +20,14 @@ public static class SharedStackExports
     public const string ConnectorCredentials = "connectorCredentials";
     public const string TenantPasswords = "tenantPasswords";
 
-    /// <summary>name → {namespace, host, port, podLabels}.</summary>
+    /// <summary>name → {namespace, host, port, targetPort, podLabels}.</summary>
     public static Dictionary<string, object> Catalog(SharedFacts facts) =>
         facts.Services.ToDictionary(s => s.Name, s => (object)new Dictionary<string, object>
         {
             ["namespace"] = s.Namespace,
             ["host"] = s.Host,
             ["port"] = s.Port,
+            ["targetPort"] = s.TargetPort,
             ["podLabels"] = s.PodLabels.ToDictionary(l => l.Key, l => (object)l.Value),
         });
 
