@@ -1,3 +1,4 @@
+using RingCtl.Cli;
 using Moq;
 using RingCtl.Operations;
 using RingCtl.Stacks;
@@ -86,6 +87,25 @@ public sealed class OrchestrationOrderTests
         result.ExitCode.ShouldBe(0, result.Err);
         result.Out.Trim().ShouldBe("updated canary (operation #1)");
         stacks.VerifyAll();
+    }
+
+    [Fact]
+    public async Task AnUpdateRefusedForAnImmutableSelector_EndsWithTheDocumentedMigration()
+    {
+        await using var h = await OpsHarness.CreateAsync(_pg);
+        var stacks = new Mock<IStackRunner>(MockBehavior.Strict);
+        var stable = StackId.Ring("stable");
+        stacks.Setup(s => s.GetOutputsAsync(StackId.SharedStack(), It.IsAny<CancellationToken>())).ReturnsAsync(new Dictionary<string, object?> { ["secretsRevision"] = "rev-1" });
+        stacks.Setup(s => s.SelectOrCreateAsync(stable, It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+        stacks.Setup(s => s.UpdateAsync(stable, It.IsAny<IProgress<string>>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new StackUpdateFailedException(stable, "Deployment.apps \"api\" is invalid: spec.selector: Invalid value: v1.LabelSelector{}: field is immutable"));
+
+        var result = await h.RunAsync(stacks.Object, "up", "stable", "--yes");
+
+        result.ExitCode.ShouldBe(ExitCodes.Infrastructure);
+        result.ErrLines.Last().ShouldStartWith("ringctl: the live Deployment 'api' has a different spec.selector, which Kubernetes does not let change.");
+        result.ErrLines.Last().ShouldContain("delete deployment api --cascade=orphan");
+        result.ErrLines.Last().ShouldContain("selectorLabels.api");
     }
 
     [Fact]

@@ -24,6 +24,26 @@ public sealed class PlanCommandTests
     }
 
     [Fact]
+    public async Task PlanShared_WarnsAboutSharedPodsTheNamespaceWouldRefuse_AndChecksItsPolicies()
+    {
+        var result = await RingCtlRunner.RunAsync(Repo.Root, "plan", "shared", "--json", "--root", Repo.Root);
+
+        result.ExitCode.ShouldBe(ExitCodes.Ok, result.Err);
+        var doc = JsonNode.Parse(result.Out)!;
+        doc["enforce"]!.ToString().ShouldBe("restricted");
+        doc["violations"]!.AsArray().ShouldBeEmpty();
+        var warnings = doc["warnings"]!.AsArray().Select(w => w!.ToString()).ToList();
+        warnings.ShouldContain("redis: its pods pass only baseline, and the shared namespace autocom enforces restricted: they will be refused at their next restart (run them as non-root, or set namespacePodSecurity: baseline — audit and warn stay restricted)");
+        warnings.ShouldContain("frontend: the catalog does not say which Pod Security level its pods pass; the shared namespace autocom enforces restricted (set services.frontend.podSecurity)");
+        warnings.ShouldNotContain(w => w.StartsWith("autocom-db-rw", StringComparison.Ordinal));
+
+        var table = await RingCtlRunner.RunAsync(Repo.Root, "plan", "shared", "--root", Repo.Root);
+        table.ExitCode.ShouldBe(ExitCodes.Ok);
+        table.ErrLines.ShouldContain(l => l.StartsWith("warning: minio: its pods pass only baseline", StringComparison.Ordinal));
+        table.ErrLines.Last().ShouldBe($"plan shared: 8 policies, {warnings.Count} warning(s), 0 violation(s)");
+    }
+
+    [Fact]
     public async Task PlanTable_ShowsTheSummaryRows()
     {
         var result = await RingCtlRunner.RunAsync(Repo.Root, "plan", "edge", "--root", Repo.Root);

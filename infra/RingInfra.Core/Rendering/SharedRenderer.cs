@@ -24,6 +24,9 @@ public static class SharedRenderer
             labels[k] = v;
         }
 
+        // Enforce what the shared services pass (SharedPodSecurity warns about the gap); audit and warn stay restricted.
+        labels["pod-security.kubernetes.io/enforce"] = facts.NamespacePodSecurity;
+
         return new KubeObject(K.Object("v1", "Namespace", facts.Namespace, null, labels));
     }
 

@@ -22,6 +22,9 @@ public sealed record SharedFacts
     /// <summary>The shared secrets' revision (changes when any secret changes); a pod-template annotation carries it.</summary>
     public required string SecretsRevision { get; init; }
 
+    /// <summary>The Pod Security level the shared namespace enforces (audit and warn are always restricted).</summary>
+    public string NamespacePodSecurity { get; init; } = "restricted";
+
     /// <summary>Who besides the rings may reach the shared services (the shared stack's own policies).</summary>
     public IReadOnlyList<SharedIngressAllow> AllowIngress { get; init; } = [];
 

@@ -15,7 +15,7 @@ public static class SharedFactsReader
     public const string Project = "ring-infra-shared";
 
     /// <summary>Keys of the shared stack's config that hold the facts rings read (the rest is the shared stack's own business).</summary>
-    public static readonly IReadOnlyList<string> FactKeys = ["allowIngress", "appSecretKeys", "clusterDomain", "config", "connectorCredentials", "namespace", "secretsRevision", "services"];
+    public static readonly IReadOnlyList<string> FactKeys = ["allowIngress", "appSecretKeys", "clusterDomain", "config", "connectorCredentials", "namespace", "namespacePodSecurity", "secretsRevision", "services"];
 
     private static readonly string[] ServiceKeys = ["host", "namespace", "podLabels", "podSecurity", "port", "targetPort"];
 
@@ -153,6 +153,7 @@ public static class SharedFactsReader
             ConnectorCredentials = [.. creds.OrderBy(c => c.Key, StringComparer.Ordinal)],
             SecretsRevision = r.String(config["secretsRevision"], "secretsRevision") ?? "offline",
             AllowIngress = allows,
+            NamespacePodSecurity = r.String(config["namespacePodSecurity"], "namespacePodSecurity", PodSecurityLevels.Contains, $"must be one of {string.Join(", ", PodSecurityLevels)}") ?? "restricted",
         };
     }
 

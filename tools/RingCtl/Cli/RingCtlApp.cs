@@ -56,6 +56,11 @@ public static class RingCtlApp
         catch (CommandException e)
         {
             await context.Err.WriteLineAsync($"ringctl: {e.Message}".AsMemory(), cancellationToken).ConfigureAwait(false);
+            if (RingInfra.Core.Kube.ImmutableFieldAdvice.For(e.Message) is { } advice)
+            {
+                await context.Err.WriteLineAsync($"ringctl: {advice}".AsMemory(), CancellationToken.None).ConfigureAwait(false);
+            }
+
             return e.ExitCode;
         }
         catch (Npgsql.NpgsqlException e)

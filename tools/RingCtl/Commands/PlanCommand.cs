@@ -19,10 +19,15 @@ public static class PlanCommand
     {
         var rings = RingArgument.Create("Rings to plan (default: all)");
         var all = new Option<bool>("--all") { Description = "Plan every ring" };
-        var command = new Command("plan", "Render and lint rings and summarize what each would run") { rings, all };
+        var command = new Command("plan", "Render and lint rings and summarize what each would run; `plan shared` checks the shared stack's namespace and policies") { rings, all };
         command.SetAction(parse =>
         {
             var session = FleetSession.Open(parse, globals, context);
+            if (parse.GetValue(rings) is ["shared"])
+            {
+                return PlanShared(context, parse.GetValue(globals.Json), session);
+            }
+
             var (targets, violations) = session.RenderAndCheck(session.Select(parse.GetValue(rings) ?? [], parse.GetValue(all), defaultAll: true));
             if (parse.GetValue(globals.Json))
             {
@@ -50,6 +55,50 @@ public static class PlanCommand
             return violations.Count == 0 ? ExitCodes.Ok : ExitCodes.PolicyViolation;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The shared stack's own objects: its namespace's Pod Security enforce level against what the shared services
+    /// pass (warnings: a refused pod shows only at its next restart), and its policies against every ring's pods.
+    /// </summary>
+    private static int PlanShared(CliContext context, bool json, FleetSession session)
+    {
+        var facts = session.Fleet.Shared;
+        var policies = SharedRenderer.IngressPolicies(facts);
+        var violations = SharedPolicyIsolation.Check(policies, RingRenderer.RenderAll(session.Fleet));
+        var warnings = RingInfra.Core.Shared.SharedPodSecurity.Warnings(facts);
+        if (json)
+        {
+            JsonOutput.Write(context, new JsonObject
+            {
+                ["namespace"] = facts.Namespace,
+                ["enforce"] = facts.NamespacePodSecurity,
+                ["policies"] = JsonOutput.Strings(policies.Select(p => p.Name)),
+                ["warnings"] = JsonOutput.Strings(warnings),
+                ["violations"] = JsonOutput.Violations(violations),
+            });
+        }
+        else
+        {
+            var table = new Table().Title("shared stack").AddColumns("", "").HideHeaders();
+            table.AddRow("namespace", $"{facts.Namespace} (enforces {facts.NamespacePodSecurity}; audit and warn restricted)");
+            table.AddRow("services", string.Join(", ", facts.Services.Select(s => s.Name)));
+            table.AddRow("policies", string.Join(", ", policies.Select(p => p.Name)));
+            context.Console.Write(table);
+            foreach (var w in warnings)
+            {
+                context.Err.WriteLine($"warning: {w}");
+            }
+
+            foreach (var v in violations)
+            {
+                context.Out.WriteLine(v.Message);
+            }
+
+            context.Err.WriteLine($"plan shared: {policies.Count} policies, {warnings.Count} warning(s), {violations.Count} violation(s)");
+        }
+
+        return violations.Count == 0 ? ExitCodes.Ok : ExitCodes.PolicyViolation;
     }
 
     private static Table Table(RenderedRing ring, int violations)
