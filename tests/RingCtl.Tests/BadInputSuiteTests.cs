@@ -56,11 +56,11 @@ public sealed class BadInputSuiteTests
         new("promote to an unknown ring", ["promote", "orders", "--from", "canary", "--to", "nowhere", "--yes"], 2, "--to: 'nowhere' is not a ring of this repository (known: stable, edge, canary)"),
         new("promote from an unknown ring", ["promote", "orders", "--from", "nowhere", "--to", "edge", "--yes"], 2, "--from: 'nowhere' is not a ring of this repository (known: stable, edge, canary)"),
         new("promote into a protected ring without approver", ["promote", "orders", "--from", "edge", "--to", "stable", "--yes"], 4, "approval: stable is protected: name the approver with --approved-by"),
-        new("promote backwards", ["promote", "orders", "--from", "stable", "--to", "edge", "--yes"], 4, "order: stable (order 0) -> edge (order 10) moves backwards; promotions go towards order 0 (--force to override)"),
-        new("promote before the bake time", ["promote", "ai", "--from", "canary", "--to", "edge", "--yes"], 4, "bake: ai 2.5.0 landed in canary 0m ago"),
+        new("promote backwards", ["promote", "orders", "--from", "stable", "--to", "edge", "--yes"], 4, "order: stable (order 0) -> edge (order 10) moves backwards; promotions go towards order 0"),
+        new("promote before the bake time", ["promote", "ai", "--from", "canary", "--to", "edge", "--yes"], 4, "bake: ai 2.5.0 landed in canary 0m ago", h => h.LandedAsync(TimeSpan.Zero)),
         new("promote what the ring already runs", ["promote", "ai", "--version", "2.4.0", "--to", "edge", "--yes"], 4, "version: edge already runs ai 2.4.0"),
-        new("promote into stable before the version baked in edge", ["promote", "orders", "--from", "edge", "--to", "stable", "--approved-by", "alice", "--yes"], 4, "bake: orders 1.6.0 landed in edge 0m ago"),
-        new("rollback with no history", ["rollback", "orders", "--ring", "edge", "--yes"], 2, "rollback: no earlier version of orders is recorded for edge; name one with --to-version"),
+        new("promote into stable before the version baked in edge", ["promote", "orders", "--from", "edge", "--to", "stable", "--approved-by", "release-manager", "--yes"], 4, "bake: orders 1.6.0 landed in edge 0m ago", h => h.LandedAsync(TimeSpan.Zero)),
+        new("rollback with no history", ["rollback", "orders", "--ring", "edge", "--yes"], 2, "rollback: no earlier version of orders is recorded for edge; name one it ran with --to-version"),
         new("rollback a protected ring without approver", ["rollback", "orders", "--ring", "stable", "--to-version", "1.6.0", "--yes"], 4, "approval: stable is protected: name the approver with --approved-by"),
         new("ring add with a taken order", ["ring", "add", "qa", "--order", "10", "--segment", "qa", "--yes"], 2, "ring 'qa': promotionOrder must be unique across rings (ring 'edge' uses it too) (got 10)"),
         new("ring add with a taken segment", ["ring", "add", "qa", "--order", "30", "--segment", "edge", "--yes"], 2, "ring 'qa': hostnameSegment must be unique across rings (ring 'edge' uses it too) (got edge)"),
@@ -115,7 +115,9 @@ public sealed class BadInputSuiteTests
 
         result.ExitCode.ShouldBe(c.Exit, result.Err);
         result.Err.ShouldContain(c.Message);
-        (await RegistryDump.OfAsync(h.ConnectionString)).ShouldBe(registry);
+        // A gate's refusal (exit 3 or 4) writes exactly one closed refusal row to the log, and nothing else.
+        (await RegistryDump.OfAsync(h.ConnectionString, withoutRefusals: true)).ShouldBe(registry);
+        (await RegistryDump.RefusalsAsync(h.ConnectionString)).Count.ShouldBe(c.Exit is ExitCodes.PolicyViolation or ExitCodes.GateRefused ? 1 : 0);
         Snapshot.Of(h.Repo.Root).ShouldBe(files);
         stacks.Calls.ShouldBeEmpty();
         result.Err.ShouldNotContain(" at RingCtl.", customMessage: "no stack trace for a user error");
@@ -129,7 +131,7 @@ public sealed class BadInputSuiteTests
         var before = await RegistryDump.OfAsync(cs);
         var result = await RingCtlRunner.RunAsync(repo.Root, new CliContextOptions(cs), "ring", "list");
         result.ExitCode.ShouldBe(ExitCodes.Usage);
-        result.ErrLines.ShouldBe(["ringctl: registry schema is at version 0, ringctl needs 2: run `ringctl db migrate`"]);
+        result.ErrLines.ShouldBe(["ringctl: registry schema is at version 0, ringctl needs 3: run `ringctl db migrate`"]);
         (await RegistryDump.OfAsync(cs)).ShouldBe(before);
     }
 

@@ -62,6 +62,7 @@ public sealed class ConcurrencyTests
 
         var first = Task.Run(() => h.RunAsync(stacks, "promote", "orders", "--version", "1.8.0", "--sha256", sha, "--to", "canary", "--yes"));
         await WaitUntilAsync(() => stacks.Calls.Contains("update canary"));
+        // The same change again: its gates pass (canary does not run 1.8.0 yet), and the lease stops it.
         var second = await h.RunAsync(stacks, "promote", "orders", "--version", "1.8.0", "--sha256", sha, "--to", "canary", "--yes");
         release.SetResult();
         var winner = await first;

@@ -9,31 +9,34 @@ namespace RingCtl.Tests;
 
 /// <summary>
 /// The README's flow on ringctl's own private registry (no RINGCTL_DATABASE_URL: it starts PostgreSQL
-/// under .ringctl/, migrates and seeds it), without Pulumi: every step that touches no stack works,
-/// and the ones that would touch a stack stop with a clear message.
+/// under .ringctl/, migrates and seeds it — bake clocks from the locks' git history), without Pulumi: every
+/// step that touches no stack works, and the ones that would touch a stack stop with a clear message.
 /// </summary>
 public sealed class ReadmeFlowTests : IDisposable
 {
-    private readonly TempRepo _repo = new();
+    // A checkout whose locks were committed 8 days ago, as this repository's were.
+    private readonly GitRepo _git = new(TimeSpan.FromDays(8));
+
+    private TempRepo Repo => _git.Files;
 
     public void Dispose()
     {
-        if (Directory.Exists(Path.Combine(_repo.Root, ".ringctl", "postgres", "data")))
+        if (Directory.Exists(Path.Combine(Repo.Root, ".ringctl", "postgres", "data")))
         {
-            new LocalPostgres(Path.Combine(_repo.Root, ".ringctl", "postgres")).Stop();
+            new LocalPostgres(Path.Combine(Repo.Root, ".ringctl", "postgres")).Stop();
         }
 
-        _repo.Dispose();
+        _git.Dispose();
     }
 
     private Task<RingCtlRunner.Result> Run(params string[] args) =>
-        RingCtlRunner.RunAsync(_repo.Root, new CliContextOptions(DatabaseUrl: null), args);
+        RingCtlRunner.RunAsync(Repo.Root, new CliContextOptions(DatabaseUrl: null), args);
 
     [Fact]
     public async Task TheReadmeFlow_WorksOnThePrivateRegistry_WithoutPulumi()
     {
         // Without Pulumi (no packages, or no CLI) the stack step stops with the reason; where a CLI exists it would run for real.
-        if (StackRunners.Create(_repo.Root) is UnavailableStackRunner unavailable)
+        if (StackRunners.Create(Repo.Root) is UnavailableStackRunner unavailable)
         {
             var up = await Run("up", "canary", "--yes");
             up.ExitCode.ShouldBe(ExitCodes.Infrastructure);
@@ -47,13 +50,15 @@ public sealed class ReadmeFlowTests : IDisposable
 
         var list = await Run("ring", "list", "--json");
         list.ExitCode.ShouldBe(0, list.Err);
+        list.ErrLines.ShouldContain("registry seeded from the stack files: 3 rings, 5 tenants; all 69 module landings dated from git history");
+
         JsonNode.Parse(list.Out)!.AsArray().Select(r => r!["name"]!.ToString()).ShouldBe(["stable", "edge", "canary"]);
 
         var add = await Run("ring", "add", "qa", "--order", "30", "--segment", "qa", "--from", "canary", "--yes");
         add.ExitCode.ShouldBe(0, add.Err);
         add.Out.ShouldContain("ring qa added (operation #1)");
         add.Out.ShouldContain("run `ringctl up qa` where Pulumi is installed");
-        File.Exists(_repo.PathOf("Pulumi.qa.yaml")).ShouldBeTrue();
+        File.Exists(Repo.PathOf("Pulumi.qa.yaml")).ShouldBeTrue();
         (await Run("lint", "--all")).ExitCode.ShouldBe(0);
 
         var assign = await Run("tenant", "assign", "acme", "qa", "--dry-run");

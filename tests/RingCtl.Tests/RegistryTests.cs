@@ -19,7 +19,7 @@ public sealed class RegistryTests
     {
         var db = new RegistryDatabase(await _pg.NewDatabaseAsync());
         await RegistryMigrator.MigrateAsync(db.DataSource, CancellationToken.None);
-        (await new RingRegistry(db).SeedAsync(Repo.LoadFleet(), CancellationToken.None)).ShouldBeTrue();
+        (await new RingRegistry(db).SeedAsync(Repo.LoadFleet(), CancellationToken.None)).ShouldNotBeNull();
         return db;
     }
 
@@ -27,7 +27,7 @@ public sealed class RegistryTests
     public async Task Migrate_AppliesOnce_ThenIsUpToDate()
     {
         await using var db = new RegistryDatabase(await _pg.NewDatabaseAsync());
-        (await RegistryMigrator.MigrateAsync(db.DataSource, CancellationToken.None)).Select(m => m.Version).ShouldBe([1, 2]);
+        (await RegistryMigrator.MigrateAsync(db.DataSource, CancellationToken.None)).Select(m => m.Version).ShouldBe([1, 2, 3]);
         (await RegistryMigrator.MigrateAsync(db.DataSource, CancellationToken.None)).ShouldBeEmpty();
     }
 
@@ -62,7 +62,7 @@ public sealed class RegistryTests
         (await registry.ListRingsAsync(CancellationToken.None)).Select(r => (r.Name, r.PromotionOrder, r.IsDefault, r.TenantCount))
             .ShouldBe([("stable", 0, true, 2), ("edge", 10, false, 2), ("canary", 20, false, 1)]);
         (await registry.RingOfTenantAsync("widgets", CancellationToken.None)).ShouldBe("edge");
-        (await registry.SeedAsync(Repo.LoadFleet(), CancellationToken.None)).ShouldBeFalse();
+        (await registry.SeedAsync(Repo.LoadFleet(), CancellationToken.None)).ShouldBeNull();
     }
 
     [Theory]

@@ -72,7 +72,7 @@ public sealed class VerifyTests
 
         h.Repo.Read("stacks/locks/edge.lock.json").ShouldBe(before);
         (await h.Registry.FindRingAsync("edge", default))!.Held.ShouldBeTrue();
-        var gated = await h.RunAsync(new FakeStacks(h.Repo.Root), "promote", "ai", "--from", "edge", "--to", "stable", "--approved-by", "alice", "--dry-run");
+        var gated = await h.RunAsync(new FakeStacks(h.Repo.Root), "promote", "ai", "--from", "edge", "--to", "stable", "--approved-by", "release-manager", "--dry-run");
         gated.ExitCode.ShouldBe(ExitCodes.GateRefused);
         gated.Err.ShouldContain("health: edge is held after a failed verification; fix it and run ringctl verify edge");
     }

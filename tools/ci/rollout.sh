@@ -18,7 +18,17 @@ fi
 for ring in $rings; do
   require_name ring "$ring"
   echo "== $ring"
-  ringctl up "$ring" --yes --reason "${ROLLOUT_REASON:-rollout of $(git rev-parse --short HEAD)}" || { echo "rollout.sh: stopped at $ring (update failed)" >&2; exit 6; }
+  # ringctl up passes the same gates as every change (freeze, lock provenance, policies): a refusal (exit 3 or 4)
+  # stops the rollout with ringctl's own exit code and message; there is no flag here to get around it.
+  ringctl up "$ring" --yes --reason "${ROLLOUT_REASON:-rollout of $(git rev-parse --short HEAD)}"
+  rc=$?
+  if (( rc == 3 || rc == 4 )); then
+    echo "rollout.sh: stopped at $ring (refused by its gates, exit $rc)" >&2
+    exit "$rc"
+  elif (( rc != 0 )); then
+    echo "rollout.sh: stopped at $ring (update failed, exit $rc)" >&2
+    exit 6
+  fi
   # The name was checked above, so the variable name built from it is too.
   url="$(printenv "RINGCTL_VERIFY_URL_$(tr 'a-z-' 'A-Z_' <<<"$ring")" || true)"
   if [[ -n "$url" ]]; then

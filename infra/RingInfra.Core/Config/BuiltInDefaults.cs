@@ -16,6 +16,7 @@ public static class BuiltInDefaults
         [ConfigKeys.Active] = true,
         [ConfigKeys.BakeTime] = "24h",
         [ConfigKeys.Protected] = false,
+        [ConfigKeys.Approvers] = new JsonArray(),
         [ConfigKeys.FreezeWindows] = new JsonArray(),
         [ConfigKeys.Tenants] = new JsonArray(),
         [ConfigKeys.Env] = new JsonObject(),

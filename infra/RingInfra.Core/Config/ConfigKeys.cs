@@ -38,11 +38,12 @@ public static class ConfigKeys
     public const string IngressAnnotations = "ingressAnnotations";
     public const string DualStack = "dualStack";
     public const string SelectorLabels = "selectorLabels";
+    public const string Approvers = "approvers";
 
     /// <summary>Every key a ring may set, sorted (used to name the allowed keys in errors).</summary>
     public static readonly IReadOnlyList<string> All =
     [
-        Active, ApiImage, BakeTime, Connectors, Default, Description, DisplayName, Dns, Domain, DualStack, Env, FeatureFlags,
+        Active, ApiImage, Approvers, BakeTime, Connectors, Default, Description, DisplayName, Dns, Domain, DualStack, Env, FeatureFlags,
         FreezeWindows, HostnameSegment, IngressAnnotations, IngressClass, IngressController, IngressNamespace, Namespace, NginxImage,
         PromotionOrder, Protected, PsaVersion, Queues, SelectorLabels, SharedNamespace, SharedStack, Tenants, Tier, Workloads,
     ];

@@ -23,6 +23,11 @@ public static partial class Names
     /// <summary>A DNS subdomain: dot-separated labels, at most 253 characters.</summary>
     public static bool IsDnsName(string s) => s.Length is > 0 and <= 253 && s.Split('.').All(l => l.Length is > 0 and <= 63 && Subdomain().IsMatch(l));
 
+    /// <summary>A user name as approvers are written: letters, digits, '.', '_', '-', '@'; at most 100 characters.</summary>
+    public static bool IsUserName(string s) => s.Length is > 0 and <= 100 && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '@');
+
+    public const string UserNameRule = "must be a user name (letters, digits, '.', '_', '-', '@')";
+
     public static bool IsEnvName(string s) => EnvName().IsMatch(s);
 
     /// <summary>

@@ -16,7 +16,7 @@ public static class RawConfig
     private static readonly HashSet<string> Structured =
     [
         ConfigKeys.FreezeWindows, ConfigKeys.Tenants, ConfigKeys.Env, ConfigKeys.FeatureFlags, ConfigKeys.Connectors, ConfigKeys.Workloads,
-        ConfigKeys.Queues, ConfigKeys.Dns, ConfigKeys.IngressAnnotations, ConfigKeys.SelectorLabels,
+        ConfigKeys.Queues, ConfigKeys.Dns, ConfigKeys.IngressAnnotations, ConfigKeys.SelectorLabels, ConfigKeys.Approvers,
     ];
 
     /// <summary>The ring config layer for the keys that are set (null values are skipped).</summary>

@@ -28,6 +28,9 @@ public sealed record RingConfig
 
     public required bool Protected { get; init; }
 
+    /// <summary>Who may approve a change to a protected ring (never their own change).</summary>
+    public IReadOnlyList<string> Approvers { get; init; } = [];
+
     public required IReadOnlyList<FreezeWindow> FreezeWindows { get; init; }
 
     public required IReadOnlyList<string> Tenants { get; init; }

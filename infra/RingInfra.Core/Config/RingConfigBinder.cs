@@ -66,6 +66,7 @@ public static partial class RingConfigBinder
             Tier = tier ?? Tier.Dev,
             BakeTime = bake ?? TimeSpan.Zero,
             Protected = r.Bool(Get(ConfigKeys.Protected), ConfigKeys.Protected) ?? false,
+            Approvers = RingConfigSections.ReadApprovers(r, Get(ConfigKeys.Approvers)),
             FreezeWindows = RingConfigSections.ReadFreezeWindows(r, Get(ConfigKeys.FreezeWindows)),
             Tenants = RingConfigSections.ReadTenants(r, Get(ConfigKeys.Tenants)),
             Env = RingConfigSections.ReadEnv(r, Get(ConfigKeys.Env)),
@@ -82,6 +83,11 @@ public static partial class RingConfigBinder
             PsaVersion = psa,
             Platform = PlatformSections.Read(r, Get, ring, sharedNamespace),
         };
+
+        if (config.Protected && config.Approvers.Count == 0)
+        {
+            r.Problem(ConfigKeys.Approvers, "[]", "must name at least one approver: every change to a protected ring needs one");
+        }
 
         if (!config.Active && config.IsDefault)
         {

@@ -105,6 +105,22 @@ internal static class RingConfigSections
         return [.. env.OrderBy(e => e.Key, StringComparer.Ordinal)];
     }
 
+    internal static List<string> ReadApprovers(ValueReader r, JsonNode? node)
+    {
+        var approvers = new List<string>();
+        var list = r.List(node, ConfigKeys.Approvers) ?? [];
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (r.String(list[i], $"{ConfigKeys.Approvers}[{i}]", Names.IsUserName, Names.UserNameRule) is { } a
+                && !approvers.Contains(a, StringComparer.Ordinal))
+            {
+                approvers.Add(a);
+            }
+        }
+
+        return approvers;
+    }
+
     internal static List<KeyValuePair<string, bool>> ReadFlags(ValueReader r, JsonNode? node)
     {
         var flags = new List<KeyValuePair<string, bool>>();

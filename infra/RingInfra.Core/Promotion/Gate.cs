@@ -1,23 +1,35 @@
 namespace RingInfra.Core.Promotion;
 
-/// <summary>The gates a promotion passes, each refusal naming one.</summary>
+/// <summary>A gate a change to a ring passes (<see cref="GateTable"/> says which gates each path passes).</summary>
 public enum Gate
 {
-    /// <summary>Moves follow promotion order: to the adjacent more conservative ring (a skip or a backwards move needs --force).</summary>
+    /// <summary>The version is a real change: not what the ring runs, and a promotion never moves back.</summary>
+    Version,
+
+    /// <summary>Promotions follow promotion order: from the adjacent less conservative ring (overridable).</summary>
     Order,
 
-    /// <summary>The version has soaked in the source ring for at least its bake time.</summary>
+    /// <summary>The version has soaked in the source ring for at least its bake time (overridable).</summary>
     Bake,
 
-    /// <summary>The source ring is healthy.</summary>
+    /// <summary>The source ring is healthy: not held (overridable).</summary>
     Health,
 
-    /// <summary>A protected target needs an approver.</summary>
+    /// <summary>A version no ring runs yet enters only at the least conservative active ring (overridable).</summary>
+    NewVersion,
+
+    /// <summary>A rollback goes back only: to an older version this ring ran before, never undoing a rollback.</summary>
+    Rollback,
+
+    /// <summary>A protected ring needs an approver listed in its config who is not the actor.</summary>
     Approval,
 
-    /// <summary>No promotion lands inside a freeze window of the target.</summary>
+    /// <summary>No change lands inside a freeze window of the ring (overridable; a rollback only notes it).</summary>
     Freeze,
 
-    /// <summary>The version is a real change (not what the target runs; not a downgrade without --force).</summary>
-    Version,
+    /// <summary>A lock carries only module versions the registry recorded as landed in that ring (overridden as new-version).</summary>
+    Provenance,
+
+    /// <summary>The rendered rings pass every policy (PSA, networks, secrets, hostnames, credentials, queues).</summary>
+    Policy,
 }

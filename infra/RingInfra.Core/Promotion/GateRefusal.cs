@@ -3,5 +3,5 @@ namespace RingInfra.Core.Promotion;
 /// <summary>One failed gate and why, in words an operator can act on.</summary>
 public sealed record GateRefusal(Gate Gate, string Reason)
 {
-    public override string ToString() => $"{Gate.ToString().ToLowerInvariant()}: {Reason}";
+    public override string ToString() => $"{GateTable.Name(Gate)}: {Reason}";
 }

@@ -36,7 +36,21 @@ public sealed class OpsHarness : IAsyncDisposable
         var db = new RegistryDatabase(cs);
         await RegistryMigrator.MigrateAsync(db.DataSource, CancellationToken.None);
         await new RingRegistry(db).SeedAsync(repo.Load(), CancellationToken.None);
-        return new OpsHarness(repo, db, cs);
+        var harness = new OpsHarness(repo, db, cs);
+        // A fleet that has run for a month: every seeded version has baked (a test of the bake gate sets its own times).
+        await harness.LandedAsync(TimeSpan.FromDays(30));
+        return harness;
+    }
+
+    /// <summary>Sets when every recorded landing happened (or only <paramref name="ring"/>'s <paramref name="module"/>): <paramref name="ago"/> before now.</summary>
+    public async Task LandedAsync(TimeSpan ago, string? ring = null, string? module = null)
+    {
+        await using var c = await Database.DataSource.OpenConnectionAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand("update module_landings set landed_at = now() - @ago where (@ring::text is null or ring = @ring) and (@module::text is null or module = @module)", c);
+        cmd.Parameters.AddWithValue("ago", ago);
+        cmd.Parameters.AddWithValue("ring", (object?)ring ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("module", (object?)module ?? DBNull.Value);
+        await cmd.ExecuteNonQueryAsync();
     }
 
     public OperationContext Context(IStackRunner stacks, string actor = "tester") => new()

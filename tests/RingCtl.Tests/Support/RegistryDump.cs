@@ -7,7 +7,9 @@ public static class RegistryDump
 {
     private static readonly string[] Tables = ["module_rings", "tenants", "operations", "ring_leases", "module_landings", "schema_migrations"];
 
-    public static async Task<string> OfAsync(string connectionString)
+    /// <param name="connectionString">The registry.</param>
+    /// <param name="withoutRefusals">Leave out the operations log's refusal rows (a refused change writes exactly one, and nothing else).</param>
+    public static async Task<string> OfAsync(string connectionString, bool withoutRefusals = false)
     {
         await using var c = new NpgsqlConnection(connectionString);
         await c.OpenAsync();
@@ -21,7 +23,8 @@ public static class RegistryDump
                 continue;
             }
 
-            await using var cmd = new NpgsqlCommand($"select row_to_json(t)::text from {table} t order by 1", c);
+            var where = withoutRefusals && table == "operations" ? " where status <> 'refused'" : "";
+            await using var cmd = new NpgsqlCommand($"select row_to_json(t)::text from {table} t{where} order by 1", c);
             await using var reader = await cmd.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
@@ -30,5 +33,21 @@ public static class RegistryDump
         }
 
         return string.Join("\n", lines);
+    }
+
+    /// <summary>The operations log's refusal rows: kind, rings, what was overridden, the reasons (oldest first).</summary>
+    public static async Task<IReadOnlyList<(string Kind, string[] Rings, string Error, string[] Overrides, string? ApprovedBy)>> RefusalsAsync(string connectionString)
+    {
+        await using var c = new NpgsqlConnection(connectionString);
+        await c.OpenAsync();
+        await using var cmd = new NpgsqlCommand("select kind, rings, error, overrides, approved_by from operations where status = 'refused' and finished_at is not null order by id", c);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var rows = new List<(string, string[], string, string[], string?)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetFieldValue<string[]>(1), reader.GetString(2), reader.GetFieldValue<string[]>(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
+        }
+
+        return rows;
     }
 }

@@ -60,7 +60,10 @@ public sealed class RegistrySession : IAsyncDisposable
 
             if (privateRegistry)
             {
-                await ops.Registry.SeedAsync(ops.LoadFleet(), ct).ConfigureAwait(false);
+                if (await Seeding.SeedAsync(ops, ct).ConfigureAwait(false) is { } seeded)
+                {
+                    ops.Progress.Report(seeded);
+                }
             }
 
             return session;

@@ -26,7 +26,10 @@ public static class OperationCommands
             var report = await RingHealth.CheckAsync(context.Http, parse.GetValue(url) ?? $"http://{record.K8sService}", name, $"modules/manifests/{name}.lock.json", ct).ConfigureAwait(false);
             if (record.Held)
             {
+                // Releasing a hold lets promotions out of the ring again: the log keeps who released it, and why it was held.
                 await session.Operations.Registry.SetHeldAsync(name, null, ct).ConfigureAwait(false);
+                await session.Operations.Log.RecordAsync(new OperationIntent("hold-release", [name], session.Operations.Actor,
+                    $"verify passed at {report.Url}; it was held: {record.HeldReason ?? "no reason recorded"}"), ct).ConfigureAwait(false);
             }
 
             TenantCommands.Report(context, parse.GetValue(globals.Json), new JsonObject { ["ring"] = name, ["url"] = report.Url, ["status"] = report.Status, ["lockPath"] = report.LockPath, ["released"] = record.Held },
@@ -58,7 +61,9 @@ public static class OperationCommands
                 context.Err.WriteLine($"reconcile: {findings.Count(f => f.Kind == "pending")} unfinished operation(s), {findings.Count(f => f.Kind == "drift")} drift finding(s){(parse.GetValue(apply) ? "" : " (report only; --apply to act)")}");
             }
 
-            return findings.Any(f => f.Action.Contains("FAILED", StringComparison.Ordinal)) ? ExitCodes.Infrastructure : ExitCodes.Ok;
+            return findings.Any(f => f.Action.Contains("FAILED", StringComparison.Ordinal)) ? ExitCodes.Infrastructure
+                : findings.Any(f => f.Action.Contains("REFUSED", StringComparison.Ordinal)) ? ExitCodes.PolicyViolation
+                : ExitCodes.Ok;
         });
         return command;
     }
@@ -66,13 +71,15 @@ public static class OperationCommands
     public static Command Secrets(CliContext context, GlobalOptions globals)
     {
         var (yes, reason) = (CommonOptions.Yes(), CommonOptions.Reason());
-        var sync = new Command("sync", "Update the shared stack, then every ring in rollout order; check each carries the new secrets revision") { yes, reason };
+        var (overrides, approvedBy) = (CommonOptions.Override(), CommonOptions.ApprovedBy());
+        var sync = new Command("sync", "Update the shared stack, then every ring in rollout order; check each carries the new secrets revision (runs inside a freeze window; the log notes it)") { overrides, approvedBy, yes, reason };
         sync.SetAction(async (parse, ct) =>
         {
+            var consent = ChangeGuard.Consent.Parse(parse.GetValue(overrides), parse.GetValue(approvedBy), parse.GetValue(reason));
             await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
             var rings = session.Operations.LoadFleet().Rings;
             Confirmation.Require(context, $"update the shared stack and {rings.Count} ring stack(s)?", parse.GetValue(yes));
-            var (id, revision) = await new Rollout(session.Operations).SecretsSyncAsync(rings, parse.GetValue(reason)!, ct).ConfigureAwait(false);
+            var (id, revision) = await new Rollout(session.Operations).SecretsSyncAsync(rings, consent, parse.GetValue(reason)!, ct).ConfigureAwait(false);
             TenantCommands.Report(context, parse.GetValue(globals.Json), new JsonObject { ["operation"] = id, ["secretsRevision"] = revision, ["rings"] = JsonOutput.Strings(Rollout.Order(rings).Select(r => r.Name)) },
                 $"secrets revision {revision} rolled through {string.Join(", ", Rollout.Order(rings).Select(r => r.Name))} (operation #{id})");
             return ExitCodes.Ok;
@@ -86,11 +93,14 @@ public static class OperationCommands
         var all = new Option<bool>("--all") { Description = "Every ring, in rollout order (highest promotion order first)" };
         var install = new Option<bool>("--install-pulumi") { Description = "Where no pulumi CLI is found, install the version the Automation API pins into ~/.pulumi/versions/<version>, then go on" };
         var (yes, reason) = (CommonOptions.Yes(), CommonOptions.Reason());
-        var command = new Command("up", "Update ring stacks, in rollout order, stopping at the first failure (the shared stack first when it has never been deployed)") { rings, all, install, yes, reason };
+        var (overrides, approvedBy) = (CommonOptions.Override(), CommonOptions.ApprovedBy());
+        var command = new Command("up", "Update ring stacks, in rollout order, stopping at the first failure (the shared stack first when it has never been deployed); gates: freeze, lock provenance, policies")
+            { rings, all, install, overrides, approvedBy, yes, reason };
         command.SetAction(async (parse, ct) =>
         {
             var fleet = FleetSession.Open(parse, globals, context);
             var selected = fleet.Select(parse.GetValue(rings) ?? [], parse.GetValue(all), defaultAll: false);
+            var consent = ChangeGuard.Consent.Parse(parse.GetValue(overrides), parse.GetValue(approvedBy), parse.GetValue(reason));
             if (parse.GetValue(install))
             {
                 await PulumiSetup.EnsureCliAsync(context, fleet.Root, ct).ConfigureAwait(false);
@@ -105,7 +115,7 @@ public static class OperationCommands
             await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
             session.Operations.RequireStacks();
             Confirmation.Require(context, $"update {string.Join(", ", Rollout.Order(selected).Select(r => r.Name))}?", parse.GetValue(yes));
-            var up = await new Rollout(session.Operations).UpAsync(selected, parse.GetValue(reason)!, ct).ConfigureAwait(false);
+            var up = await new Rollout(session.Operations).UpAsync(selected, consent, parse.GetValue(reason)!, ct).ConfigureAwait(false);
             TenantCommands.Report(context, parse.GetValue(globals.Json), new JsonObject { ["operation"] = up.Id, ["rings"] = JsonOutput.Strings(Rollout.Order(selected).Select(r => r.Name)), ["sharedDeployed"] = up.SharedDeployed },
                 $"updated {(up.SharedDeployed ? "the shared stack (first run), then " : "")}{string.Join(", ", Rollout.Order(selected).Select(r => r.Name))} (operation #{up.Id})");
             return ExitCodes.Ok;
@@ -130,11 +140,12 @@ public static class OperationCommands
                 return ExitCodes.Ok;
             }
 
-            var table = new Table().AddColumns("#", "started", "kind", "subject", "rings", "from → to", "status", "actor", "reason");
+            var table = new Table().AddColumns("#", "started", "kind", "subject", "rings", "from → to", "status", "actor", "approved by", "reason");
             foreach (var o in ops)
             {
                 table.AddRow(o.Id.ToString(CultureInfo.InvariantCulture), o.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), o.Kind,
-                    Markup.Escape(o.Tenant ?? o.Module ?? ""), string.Join(",", o.Rings), Markup.Escape($"{o.FromValue ?? "-"} → {o.ToValue ?? "-"}"), o.Status, Markup.Escape(o.Actor), Markup.Escape(o.Reason));
+                    Markup.Escape(o.Tenant ?? o.Module ?? ""), string.Join(",", o.Rings), Markup.Escape($"{o.FromValue ?? "-"} → {o.ToValue ?? "-"}"), o.Status, Markup.Escape(o.Actor),
+                    Markup.Escape(o.ApprovedBy ?? ""), Markup.Escape(Why(o)));
             }
 
             context.Console.Write(table);
@@ -153,7 +164,30 @@ public static class OperationCommands
             TenantCommands.Report(context, parse.GetValue(globals.Json), new JsonObject { ["migrations"] = JsonOutput.Strings(versions) }, $"registry schema up to date ({string.Join(", ", versions)})");
             return ExitCodes.Ok;
         });
-        return new Command("db", "The registry database") { migrate };
+        var seed = new Command("seed", "Fill an empty registry from the stack files and locks (bake clocks from the locks' git history)");
+        seed.SetAction(async (parse, ct) =>
+        {
+            await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
+            var seeded = await Seeding.SeedAsync(session.Operations, ct).ConfigureAwait(false);
+            TenantCommands.Report(context, parse.GetValue(globals.Json), new JsonObject { ["seeded"] = seeded is not null, ["message"] = seeded },
+                seeded ?? "the registry already has rings: nothing was seeded (a seeding only fills an empty registry)");
+            return ExitCodes.Ok;
+        });
+        return new Command("db", "The registry database") { migrate, seed };
+    }
+
+    /// <summary>The reason cell: the operator's reason, then what the gates said (overrides, notes, the refusal).</summary>
+    private static string Why(OperationRecord o)
+    {
+        var lines = new List<string> { o.Reason };
+        lines.AddRange(o.Overrides.Select(g => $"[overrode {g}]"));
+        lines.AddRange(o.Notes.Select(n => $"[{n}]"));
+        if (o.Status == "refused" && o.Error is { } refusal)
+        {
+            lines.Add($"[refused: {refusal}]");
+        }
+
+        return string.Join("\n", lines.Where(l => l.Length > 0));
     }
 
     private static JsonObject OperationJson(OperationRecord o) => new()
@@ -166,6 +200,9 @@ public static class OperationCommands
         ["from"] = o.FromValue,
         ["to"] = o.ToValue,
         ["actor"] = o.Actor,
+        ["approvedBy"] = o.ApprovedBy,
+        ["overrides"] = JsonOutput.Strings(o.Overrides),
+        ["notes"] = JsonOutput.Strings(o.Notes),
         ["reason"] = o.Reason,
         ["status"] = o.Status,
         ["step"] = o.Step,

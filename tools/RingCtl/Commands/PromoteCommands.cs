@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using RingCtl.Cli;
 using RingCtl.Operations;
+using RingInfra.Core.Promotion;
 
 namespace RingCtl.Commands;
 
@@ -18,11 +19,11 @@ public static class PromoteCommands
         var to = new Option<string>("--to") { Description = "Ring that receives it", Required = true };
         var version = new Option<string?>("--version", "--with-version") { Description = "Pin this version directly (no source ring)" };
         var sha = new Option<string?>("--sha256") { Description = "Artifact checksum, for a version no ring runs yet" };
-        var approvedBy = new Option<string?>("--approved-by") { Description = "Approver (required for a protected ring)" };
-        var force = new Option<bool>("--force") { Description = "Allow a skip, a backwards move or a downgrade" };
+        var approvedBy = CommonOptions.ApprovedBy();
+        var overrides = CommonOptions.Override();
         var url = new Option<string?>("--url") { Description = "Also verify the target's /api/health at this base URL after the update" };
         var (yes, reason, dryRun) = (CommonOptions.Yes(), CommonOptions.Reason(), CommonOptions.DryRun());
-        var command = new Command("promote", "Promote a module version into a ring: gates, lock rewrite, stack update, verification") { module, from, to, version, sha, approvedBy, force, url, yes, reason, dryRun };
+        var command = new Command("promote", "Promote a module version into a ring: gates, lock rewrite, stack update, verification") { module, from, to, version, sha, approvedBy, overrides, url, yes, reason, dryRun };
         command.SetAction(async (parse, ct) =>
         {
             if ((parse.GetValue(from) is null) == (parse.GetValue(version) is null))
@@ -30,8 +31,9 @@ public static class PromoteCommands
                 throw new CommandException(ExitCodes.Usage, "promote: give exactly one of --from RING or --version VERSION");
             }
 
+            var consent = ChangeGuard.Consent.Parse(parse.GetValue(overrides), parse.GetValue(approvedBy), parse.GetValue(reason));
             var request = new Promotion.Request(parse.GetValue(module)!, parse.GetValue(from), parse.GetValue(to)!, parse.GetValue(version), parse.GetValue(sha),
-                parse.GetValue(approvedBy), parse.GetValue(force), IsRollback: false, parse.GetValue(reason)!);
+                consent, IsRollback: false, parse.GetValue(reason)!);
             return await RunAsync(context, globals, parse, request, parse.GetValue(url), parse.GetValue(yes), parse.GetValue(dryRun), ct).ConfigureAwait(false);
         });
         return command;
@@ -42,14 +44,15 @@ public static class PromoteCommands
         var module = new Argument<string>("module") { Description = "Module alias, e.g. orders" };
         var ring = new Option<string>("--ring") { Description = "Ring to roll back", Required = true };
         var toVersion = new Option<string?>("--to-version") { Description = "Version to return to (default: the one before the last promotion)" };
-        var approvedBy = new Option<string?>("--approved-by") { Description = "Approver (required for a protected ring)" };
+        var approvedBy = CommonOptions.ApprovedBy();
         var url = new Option<string?>("--url") { Description = "Also verify the ring's /api/health at this base URL after the update" };
         var (yes, reason, dryRun) = (CommonOptions.Yes(), CommonOptions.Reason(), CommonOptions.DryRun());
-        var command = new Command("rollback", "Return a module in a ring to its previous version (no bake gates)") { module, ring, toVersion, approvedBy, url, yes, reason, dryRun };
+        var command = new Command("rollback", "Return a module in a ring to a version it ran before and that is older (allowed in a freeze window; the log notes it)") { module, ring, toVersion, approvedBy, url, yes, reason, dryRun };
         command.SetAction(async (parse, ct) =>
         {
+            var consent = ChangeGuard.Consent.Parse(null, parse.GetValue(approvedBy), parse.GetValue(reason));
             var request = new Promotion.Request(parse.GetValue(module)!, null, parse.GetValue(ring)!, parse.GetValue(toVersion), null,
-                parse.GetValue(approvedBy), Force: true, IsRollback: true, parse.GetValue(reason)!);
+                consent, IsRollback: true, parse.GetValue(reason)!);
             return await RunAsync(context, globals, parse, request, parse.GetValue(url), parse.GetValue(yes), parse.GetValue(dryRun), ct).ConfigureAwait(false);
         });
         return command;
@@ -57,6 +60,8 @@ public static class PromoteCommands
 
     private static async Task<int> RunAsync(CliContext context, GlobalOptions globals, ParseResult parse, Promotion.Request request, string? url, bool yes, bool dryRun, CancellationToken ct)
     {
+        // The input first, from the files alone: a typo is named before a registry or a stack backend is needed.
+        Promotion.Validate(request, FleetSession.Open(parse, globals, context).Fleet);
         await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
         Func<string, CancellationToken, Task>? verify = url is null ? null : async (ring, token) =>
             await RingHealth.CheckAsync(context.Http, url, ring, $"modules/manifests/{ring}.lock.json", token).ConfigureAwait(false);
@@ -93,10 +98,17 @@ public static class PromoteCommands
         ["from"] = plan.Current?.Version.ToString(),
         ["to"] = plan.Module.Version.ToString(),
         ["allowed"] = plan.Decision.Allowed,
-        ["refusals"] = new JsonArray([.. plan.Decision.Refusals.Select(r => (JsonNode?)new JsonObject { ["gate"] = r.Gate.ToString().ToLowerInvariant(), ["reason"] = r.Reason })]),
+        ["refusals"] = Gates(plan.Decision.Refusals),
+        ["overridden"] = Gates(plan.Decision.Overridden),
+        ["notes"] = JsonOutput.Strings(plan.Decision.Notes),
+        ["approvedBy"] = plan.Request.Consent.ApprovedBy,
         ["commitMessage"] = plan.CommitMessage,
         ["dryRun"] = dryRun,
         ["operation"] = operation,
         ["changes"] = JsonOutput.Strings(changes),
     };
+
+    /// <summary>Refusals (or overridden gates) as <c>{gate, reason}</c>, the gate named as on the command line.</summary>
+    public static JsonArray Gates(IEnumerable<GateRefusal> refusals) =>
+        new([.. refusals.Select(r => (JsonNode?)new JsonObject { ["gate"] = GateTable.Name(r.Gate), ["reason"] = r.Reason })]);
 }

@@ -122,9 +122,14 @@ public static class RingCommands
         var command = new Command("add", "Add a ring: registry row, lock from a source ring, stack file, stack created and updated") { name, order, segment, ns, from, tier, bake, display, description, noUp, yes, dryRun };
         command.SetAction(async (parse, ct) =>
         {
-            await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
+            // The input first (files only), then the registry.
             var ringName = parse.GetValue(name)!;
-            var fleet = session.Operations.LoadFleet();
+            if (!Names.IsDnsLabel(ringName))
+            {
+                throw new CommandException(ExitCodes.Usage, $"name: {Names.DnsLabelRule} (got {ringName})");
+            }
+
+            var fleet = FleetSession.Open(parse, globals, context).Fleet;
             var tierText = parse.GetValue(tier)!;
             var newRing = new RingFileTemplate.NewRing(
                 ringName,
@@ -135,11 +140,7 @@ public static class RingCommands
                 RingConfigBinder.ParseDuration(parse.GetValue(bake)!) ?? throw new CommandException(ExitCodes.Usage, $"--bake-time: must be a duration such as 30m, 24h or 7d (got {parse.GetValue(bake)})"),
                 parse.GetValue(display) ?? CultureInfo.InvariantCulture.TextInfo.ToTitleCase(ringName),
                 parse.GetValue(description)!);
-            if (!Names.IsDnsLabel(ringName))
-            {
-                throw new CommandException(ExitCodes.Usage, $"name: {Names.DnsLabelRule} (got {ringName})");
-            }
-
+            await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
             var lifecycle = new RingLifecycle(session.Operations);
             var plan = lifecycle.PlanAdd(newRing, parse.GetValue(from));
             var runnerReady = session.Operations.Stacks is not Stacks.UnavailableStackRunner;
@@ -148,6 +149,12 @@ public static class RingCommands
             var summary = new JsonObject { ["ring"] = ringName, ["from"] = plan.SourceRing, ["files"] = JsonOutput.Strings([plan.StackFile, plan.LockFile]), ["stackUpdated"] = up, ["dryRun"] = parse.GetValue(dryRun) };
             if (parse.GetValue(dryRun))
             {
+                var decision = await lifecycle.DecideAddAsync(plan, ct).ConfigureAwait(false);
+                if (!decision.Allowed)
+                {
+                    throw ChangeGuard.Refusal($"ring add {ringName}", decision);
+                }
+
                 TenantCommands.Report(context, json, summary, $"would add ring {ringName} (order {newRing.Order}, *.{newRing.Segment}, namespace {newRing.Namespace}) from {plan.SourceRing}'s lock: writes {plan.StackFile}, {plan.LockFile}{(up ? ", then creates and updates its stack" : "")}");
                 return ExitCodes.Ok;
             }

@@ -48,6 +48,41 @@ public sealed class OperationContext
         }
     }
 
+    /// <summary>
+    /// Before the gates decide (without a lease): a ring another run holds, or one an earlier run left an
+    /// operation on, is mid-change — its files say what that run is writing, not what the ring runs — so a
+    /// decision on it would be wrong. Refused as busy (exit 5) unless <c>--wait</c>, which waits for the lease
+    /// and decides again under it.
+    /// </summary>
+    public async Task EnsureSettledAsync(IReadOnlyCollection<string> rings, CancellationToken ct)
+    {
+        if (Wait > TimeSpan.Zero)
+        {
+            return;
+        }
+
+        foreach (var (ring, owner, since, until) in await Leases.ActiveAsync(ct).ConfigureAwait(false))
+        {
+            if (rings.Contains(ring) && owner != Owner)
+            {
+                throw new CommandException(ExitCodes.Conflict, new RingBusyException(ring, owner, DateTime.SpecifyKind(since, DateTimeKind.Utc), DateTime.SpecifyKind(until, DateTimeKind.Utc)).Message);
+            }
+        }
+
+        await RefusePendingAsync(rings, ct).ConfigureAwait(false);
+    }
+
+    private async Task RefusePendingAsync(IReadOnlyCollection<string> rings, CancellationToken ct)
+    {
+        var pending = await Log.PendingAsync(rings, ct).ConfigureAwait(false);
+        if (pending.Count > 0)
+        {
+            var p = pending[0];
+            throw new CommandException(ExitCodes.Conflict,
+                $"ring {string.Join(", ", p.Rings.Intersect(rings))} has an unfinished operation {p.Summary}, started {p.StartedAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}: run `ringctl reconcile --apply` to resume or abandon it");
+        }
+    }
+
     /// <summary>Leases the rings, then refuses if an earlier run left an operation on them unfinished.</summary>
     public async Task<Lease> LeaseAsync(IReadOnlyCollection<string> rings, CancellationToken ct)
     {
@@ -61,13 +96,14 @@ public sealed class OperationContext
             throw new CommandException(ExitCodes.Conflict, e.Message);
         }
 
-        var pending = await Log.PendingAsync(rings, ct).ConfigureAwait(false);
-        if (pending.Count > 0)
+        try
+        {
+            await RefusePendingAsync(rings, ct).ConfigureAwait(false);
+        }
+        catch
         {
             await lease.DisposeAsync().ConfigureAwait(false);
-            var p = pending[0];
-            throw new CommandException(ExitCodes.Conflict,
-                $"ring {string.Join(", ", p.Rings.Intersect(rings))} has an unfinished operation {p.Summary}, started {p.StartedAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}: run `ringctl reconcile --apply` to resume or abandon it");
+            throw;
         }
 
         return lease;

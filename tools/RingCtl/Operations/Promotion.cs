@@ -27,62 +27,139 @@ public sealed class Promotion
         _verify = verify;
     }
 
-    public sealed record Request(string Module, string? From, string To, string? Version, string? Sha256, string? ApprovedBy, bool Force, bool IsRollback, string Reason);
+    public sealed record Request(string Module, string? From, string To, string? Version, string? Sha256, ChangeGuard.Consent Consent, bool IsRollback, string Reason);
 
-    public sealed record Plan(Request Request, RingDefinition Target, RingDefinition? Source, LockedModule Module, LockedModule? Current, PromotionDecision Decision)
+    public sealed record Plan(Request Request, RingDefinition Target, RingDefinition? Source, LockedModule Module, LockedModule? Current, GateDecision Decision)
     {
         public string CommitMessage => Request.IsRollback
             ? RingInfra.Core.Promotion.CommitMessage.Rollback(Target.Name, Module.Alias, Current?.Version, Module.Version)
             : RingInfra.Core.Promotion.CommitMessage.Promote(Target.Name, Module.Alias, Current?.Version, Module.Version);
+
+        public string What => $"{(Request.IsRollback ? "rollback" : "promote")} {Module.Alias} {Module.Version} into {Target.Name}";
     }
 
-    /// <summary>Everything decided before anything changes: versions, gates (all refusals), the new lock.</summary>
+    /// <summary>
+    /// Everything decided before anything changes: the input (bad names and versions are usage errors, exit 2),
+    /// the versions, and the gates' decision (Core), with every refusal.
+    /// </summary>
     public async Task<Plan> PlanAsync(Request r, CancellationToken ct)
     {
         var fleet = _ctx.LoadFleet();
-        var known = string.Join(", ", fleet.Rings.Select(x => x.Name));
-        var target = fleet.Find(r.To) ?? throw new CommandException(ExitCodes.Usage, $"--to: '{r.To}' is not a ring of this repository (known: {known})");
-        var source = r.From is null ? null : fleet.Find(r.From) ?? throw new CommandException(ExitCodes.Usage, $"--from: '{r.From}' is not a ring of this repository (known: {known})");
-        var current = target.Lock.Find(r.Module);
+        var (target, source, current) = Validate(r, fleet);
         var module = await ResolveAsync(r, fleet, source, current, ct).ConfigureAwait(false);
-        var landing = source is null ? null : await _ctx.Registry.LandingAsync(source.Name, r.Module, ct).ConfigureAwait(false);
-        var sourceRecord = source is null ? null : await _ctx.Registry.FindRingAsync(source.Name, ct).ConfigureAwait(false);
-        var decision = PromotionGates.Evaluate(new PromotionRequest
+        var runs = fleet.Rings.Where(x => x.Lock.Find(r.Module)?.Version.Equals(module.Version) == true).ToList();
+        if (source is null && !r.IsRollback)
+        {
+            // --version of a version some ring runs is a promotion from the nearest ring that runs it: same gates.
+            source = runs.Where(x => x.Config.Active && x.Config.PromotionOrder > target.Config.PromotionOrder).MinBy(x => x.Config.PromotionOrder);
+        }
+
+        var guard = new ChangeGuard(_ctx);
+        var request = await guard.BaseAsync(r.IsRollback ? ChangePath.Rollback : ChangePath.Promote, target, r.Consent, ct).ConfigureAwait(false) with
         {
             Module = r.Module,
             Source = source?.Config,
-            Target = target.Config,
             Version = module.Version,
             Current = current?.Version,
-            LandedInSource = landing is { } l && l.Version == module.Version.ToString() ? l.LandedAt : null,
-            SourceHealthy = sourceRecord is not { Held: true },
-            Orders = [.. fleet.Rings.Select(x => x.Config.PromotionOrder)],
-            Force = r.Force,
-            ApprovedBy = r.ApprovedBy,
-            IsRollback = r.IsRollback,
-            Now = await _ctx.Registry.NowAsync(ct).ConfigureAwait(false),
-        });
-        return new Plan(r, target, source, module, current, decision);
+            Orders = [.. fleet.Rings.Where(x => x.Config.Active).Select(x => x.Config.PromotionOrder)],
+            IsNewVersion = runs.Count == 0,
+            Unrecorded = await guard.UnrecordedAsync(target, ct).ConfigureAwait(false),
+            Violations = ChangeGuard.Violations(FleetChanges.Promote(fleet, target.Name, module), [target.Name]),
+        };
+        if (source is not null)
+        {
+            var landing = await _ctx.Registry.LandingAsync(source.Name, r.Module, ct).ConfigureAwait(false);
+            var sourceRecord = await _ctx.Registry.FindRingAsync(source.Name, ct).ConfigureAwait(false);
+            request = request with
+            {
+                LandedInSource = landing is { } l && l.Version == module.Version.ToString() ? l.LandedAt : null,
+                SourceHealthy = sourceRecord is not { Held: true },
+            };
+        }
+
+        if (r.IsRollback)
+        {
+            var last = await _ctx.Log.LastChangeAsync(target.Name, r.Module, ct).ConfigureAwait(false);
+            request = request with
+            {
+                RanBefore = await RanBeforeAsync(target.Name, r.Module, ct).ConfigureAwait(false),
+                LastRollbackFrom = last is { Kind: "rollback", From: { } from } && SemanticVersion.TryParse(from, out var undone) ? undone : null,
+            };
+        }
+
+        return new Plan(r, target, source, module, current, ChangeGates.Decide(request));
+    }
+
+    /// <summary>
+    /// The input, checked against the repository's files alone — before the registry is opened or a stack runner
+    /// is looked for, so a typo is named (exit 2) on any machine: ring names, the module alias (in the source's
+    /// lock, in the target's for a rollback, in some ring's lock unless a new artifact's checksum is given), the
+    /// version's syntax and the checksum's.
+    /// </summary>
+    public static (RingDefinition Target, RingDefinition? Source, LockedModule? Current) Validate(Request r, RingFleet fleet)
+    {
+        var known = string.Join(", ", fleet.Rings.Select(x => x.Name));
+        var ringOption = r.IsRollback ? "--ring" : "--to";
+        var target = fleet.Find(r.To) ?? throw new CommandException(ExitCodes.Usage, $"{ringOption}: '{r.To}' is not a ring of this repository (known: {known})");
+        var source = r.From is null ? null : fleet.Find(r.From) ?? throw new CommandException(ExitCodes.Usage, $"--from: '{r.From}' is not a ring of this repository (known: {known})");
+        if (!RingInfra.Core.Config.Names.IsDnsLabel(r.Module))
+        {
+            throw new CommandException(ExitCodes.Usage, $"module: must be a module alias such as orders (lower-case letters, digits and '-') (got {r.Module})");
+        }
+
+        var versionOption = r.IsRollback ? "--to-version" : "--version";
+        if (r.Version is { } text && !SemanticVersion.TryParse(text, out _))
+        {
+            throw new CommandException(ExitCodes.Usage, $"{versionOption}: must be a semantic version MAJOR.MINOR.PATCH such as 1.6.0 (got {text})");
+        }
+
+        if (r.Sha256 is { } sha && (sha.Length != 64 || !sha.All(char.IsAsciiHexDigitLower)))
+        {
+            throw new CommandException(ExitCodes.Usage, $"--sha256: must be 64 lower-case hex digits (got {(sha.Length <= 80 ? sha : sha[..80] + "…")})");
+        }
+
+        var current = target.Lock.Find(r.Module);
+        var holder = r.IsRollback ? target : source;
+        if (holder is not null && holder.Lock.Find(r.Module) is null)
+        {
+            throw new CommandException(ExitCodes.Usage, $"module: '{r.Module}' is not in {holder.Name}'s lock{(r.IsRollback ? ", so there is nothing to roll back" : "")} ({holder.Lock.Modules.Count} modules: {string.Join(", ", holder.Lock.Modules.Select(m => m.Alias))})");
+        }
+
+        if (holder is null && r.Sha256 is null && fleet.Rings.All(x => x.Lock.Find(r.Module) is null))
+        {
+            throw new CommandException(ExitCodes.Usage, $"module: '{r.Module}' is in no ring's lock (known: {string.Join(", ", fleet.Rings.SelectMany(x => x.Lock.Modules).Select(m => m.Alias).Distinct().Order(StringComparer.Ordinal))}); a new module needs --version and --sha256");
+        }
+
+        return (target, source, current);
+    }
+
+    /// <summary>The versions of the module the ring ran: its log, and its first recorded landing (seeding, ring add).</summary>
+    private async Task<IReadOnlyList<SemanticVersion>> RanBeforeAsync(string ring, string module, CancellationToken ct)
+    {
+        var versions = (await _ctx.Log.VersionsRanAsync(ring, module, ct).ConfigureAwait(false)).ToList();
+        if (await _ctx.Registry.FirstLandingAsync(ring, module, ct).ConfigureAwait(false) is { } first)
+        {
+            versions.Add(first);
+        }
+
+        return [.. versions.Select(v => SemanticVersion.TryParse(v, out var s) ? s : null).OfType<SemanticVersion>().Distinct()];
     }
 
     private async Task<LockedModule> ResolveAsync(Request r, RingFleet fleet, RingDefinition? source, LockedModule? current, CancellationToken ct)
     {
         if (source is not null)
         {
-            return source.Lock.Find(r.Module) ?? throw new CommandException(ExitCodes.Usage, $"module: '{r.Module}' is not in {source.Name}'s lock ({source.Lock.Modules.Count} modules: {string.Join(", ", source.Lock.Modules.Select(m => m.Alias))})");
+            return source.Lock.Find(r.Module)!;
         }
 
         var previous = r.IsRollback && r.Version is null ? await _ctx.Log.PreviousVersionAsync(r.To, r.Module, ct).ConfigureAwait(false) : null;
         var text = r.Version ?? previous?.Version
             ?? throw new CommandException(ExitCodes.Usage, r.IsRollback
-                ? $"rollback: no earlier version of {r.Module} is recorded for {r.To}; name one with --to-version"
+                ? $"rollback: no earlier version of {r.Module} is recorded for {r.To}; name one it ran with --to-version"
                 : "promote: give --from RING or --version VERSION");
-        if (!SemanticVersion.TryParse(text, out var version))
-        {
-            throw new CommandException(ExitCodes.Usage, $"--version: must be a semantic version MAJOR.MINOR.PATCH such as 1.6.0 (got {text})");
-        }
+        var version = SemanticVersion.Parse(text);
 
-        // A version some ring already runs keeps its artifact and checksum; a new one needs --sha256.
+        // A version some ring already runs keeps its artifact and checksum; so does one the log recorded; a new one needs --sha256.
         var known = fleet.Rings.Select(x => x.Lock.Find(r.Module)).FirstOrDefault(m => m is not null && m.Version.Equals(version));
         if (known is not null)
         {
@@ -94,51 +171,72 @@ public sealed class Promotion
             return new LockedModule(r.Module, version, artifact, recorded);
         }
 
-        if (r.Sha256 is null || r.Sha256.Length != 64 || !r.Sha256.All(char.IsAsciiHexDigitLower))
+        if (await _ctx.Log.ArtifactAsync(r.Module, version.ToString(), ct).ConfigureAwait(false) is { Artifact: { } a, Sha256: { } sha })
         {
-            throw new CommandException(ExitCodes.Usage, $"--sha256: {r.Module} {version} is in no ring's lock, so its artifact checksum is needed: 64 lower-case hex digits (got {r.Sha256 ?? "nothing"})");
+            return new LockedModule(r.Module, version, a, sha);
+        }
+
+        if (r.IsRollback)
+        {
+            // Not a version it ran (the gate says so), or one whose artifact was never recorded: either way no lock can be written.
+            return new LockedModule(r.Module, version, ModuleArtifacts.NameFor(r.Module, version), new string('0', 64));
+        }
+
+        if (r.Sha256 is null)
+        {
+            throw new CommandException(ExitCodes.Usage, $"--sha256: {r.Module} {version} is in no ring's lock, so its artifact checksum is needed: 64 lower-case hex digits (got nothing)");
         }
 
         return new LockedModule(r.Module, version, ModuleArtifacts.NameFor(r.Module, version), r.Sha256);
     }
 
     /// <summary>
-    /// Leases the target, then plans on the state as it is under the lease (a promotion racing this one
-    /// has either finished or not started), then runs. Refused gates throw with every refusal.
+    /// Validates the input and decides (a refusal is logged and ends here, before anything is touched), then
+    /// leases the target, decides again on the state as it is under the lease (a change racing this one has
+    /// either finished or not started), then runs.
     /// </summary>
     public async Task<(Plan Plan, long Operation)> LeaseAndRunAsync(Request request, Action<Plan> beforeRun, CancellationToken ct)
     {
+        var guard = new ChangeGuard(_ctx);
+        await _ctx.EnsureSettledAsync([request.To], ct).ConfigureAwait(false);
+        var first = await PlanAsync(request, ct).ConfigureAwait(false);
+        if (!first.Decision.Allowed)
+        {
+            throw await guard.RefuseAsync(Intent(first), first.What, first.Decision, ct).ConfigureAwait(false);
+        }
+
         _ctx.RequireStacks();
-        // Validate the request (unknown rings, modules, versions: usage errors) before taking any lease.
-        await PlanAsync(request, ct).ConfigureAwait(false);
         await using var lease = await _ctx.LeaseAsync([request.To], ct).ConfigureAwait(false);
         var plan = await PlanAsync(request, ct).ConfigureAwait(false);
         if (!plan.Decision.Allowed)
         {
-            throw Refused(plan);
+            throw await guard.RefuseAsync(Intent(plan), plan.What, plan.Decision, ct).ConfigureAwait(false);
         }
 
         beforeRun(plan);
         return (plan, await RunAsync(plan, lease, ct).ConfigureAwait(false));
     }
 
+    private OperationIntent Intent(Plan plan) => ChangeGuard.Record(new OperationIntent(plan.Request.IsRollback ? "rollback" : "promote",
+        plan.Source is null ? [plan.Target.Name] : [plan.Source.Name, plan.Target.Name], _ctx.Actor, plan.Request.Reason)
+    {
+        Module = plan.Module.Alias,
+        From = plan.Current?.Version.ToString(),
+        To = plan.Module.Version.ToString(),
+        ApprovedBy = plan.Request.Consent.ApprovedBy,
+        Details = new Dictionary<string, string?>
+        {
+            ["fromArtifact"] = plan.Current?.Artifact,
+            ["fromSha256"] = plan.Current?.Sha256,
+            ["toArtifact"] = plan.Module.Artifact,
+            ["toSha256"] = plan.Module.Sha256,
+        },
+    }, plan.Decision);
+
     private async Task<long> RunAsync(Plan plan, Lease lease, CancellationToken ct)
     {
         var target = plan.Target.Name;
-        var rings = plan.Source is null ? new[] { target } : [plan.Source.Name, target];
-        var id = await _ctx.Log.BeginAsync(new OperationIntent(plan.Request.IsRollback ? "rollback" : "promote", rings, _ctx.Actor, plan.Request.Reason)
-        {
-            Module = plan.Module.Alias,
-            From = plan.Current?.Version.ToString(),
-            To = plan.Module.Version.ToString(),
-            Details = new Dictionary<string, string?>
-            {
-                ["fromArtifact"] = plan.Current?.Artifact,
-                ["fromSha256"] = plan.Current?.Sha256,
-                ["toArtifact"] = plan.Module.Artifact,
-                ["toSha256"] = plan.Module.Sha256,
-            },
-        }, ct).ConfigureAwait(false);
+        var id = await _ctx.Log.BeginAsync(Intent(plan), ct).ConfigureAwait(false);
         await lease.AttachAsync(id, ct).ConfigureAwait(false);
         OperationContext.CrashPoint(CrashSteps.Promotion(plan.Request.IsRollback, "intent"));
         var previous = plan.Target.Lock;
@@ -214,9 +312,8 @@ public sealed class Promotion
         return new CommandException(ExitCodes.Infrastructure, $"{what}. {char.ToUpperInvariant(restored[0])}{restored[1..]}.");
     }
 
-    public static CommandException Refused(Plan plan) => new(ExitCodes.GateRefused,
-        $"{(plan.Request.IsRollback ? "rollback" : "promote")} {plan.Module.Alias} {plan.Module.Version} into {plan.Target.Name} refused:"
-        + string.Concat(plan.Decision.Refusals.Select(x => Environment.NewLine + "  " + x)));
+    /// <summary>The error of a refused dry run (nothing is logged: nothing was attempted).</summary>
+    public static CommandException Refused(Plan plan) => ChangeGuard.Refusal(plan.What, plan.Decision);
 
     /// <summary>The objects the promotion would change, by id (an offline diff of the target's renders).</summary>
     public static IReadOnlyList<string> ChangedObjects(Plan plan, RingFleet fleet) =>

@@ -2,6 +2,7 @@ using RingCtl.Registry;
 using RingCtl.Stacks;
 using RingInfra.Core.Fleet;
 using RingInfra.Core.Locks;
+using RingInfra.Core.Promotion;
 
 namespace RingCtl.Operations;
 
@@ -78,6 +79,11 @@ public sealed class Reconciler
         await using var lease = await _ctx.Leases.AcquireAsync(op.Rings.Where(r => op.Kind != "ring-add"), _ctx.Owner, _ctx.LeaseTtl, _ctx.Wait, ct).ConfigureAwait(false);
         try
         {
+            if (await GateAsync(op, ct).ConfigureAwait(false) is { } refused)
+            {
+                return $"{plan} -> {refused}";
+            }
+
             var outcome = await ResolveAsync(op, ct).ConfigureAwait(false);
             return $"{plan} -> {outcome}";
         }
@@ -85,6 +91,42 @@ public sealed class Reconciler
         {
             return $"{plan} -> FAILED: {e.Message} (still pending)";
         }
+    }
+
+    /// <summary>
+    /// A resume updates stacks from the files as they are now, so it passes the policy gate first (Core's table
+    /// for <see cref="ChangePath.ReconcileResume"/>). A refusal is logged and leaves the operation pending; null when allowed.
+    /// </summary>
+    private async Task<string?> GateAsync(OperationRecord op, CancellationToken ct)
+    {
+        var updates = op.Kind is "promote" or "rollback" ? (LockHas(op) ? [op.Rings[^1]] : []) : op.Rings;
+        var fleet = _ctx.LoadFleet();
+        var rings = updates.Select(fleet.Find).OfType<RingDefinition>().ToList();
+        if (rings.Count == 0)
+        {
+            return null;
+        }
+
+        var guard = new ChangeGuard(_ctx);
+        var violations = ChangeGuard.ViolationsByRing(fleet, [.. rings.Select(r => r.Name)]);
+        var decisions = new List<GateDecision>();
+        foreach (var ring in rings)
+        {
+            decisions.Add(ChangeGates.Decide(await guard.BaseAsync(ChangePath.ReconcileResume, ring, ChangeGuard.Consent.None, ct).ConfigureAwait(false) with
+            {
+                Violations = violations.GetValueOrDefault(ring.Name) ?? [],
+            }));
+        }
+
+        var decision = GateDecision.Combine(decisions);
+        if (decision.Allowed)
+        {
+            return null;
+        }
+
+        var error = await guard.RefuseAsync(new OperationIntent("reconcile", [.. rings.Select(r => r.Name)], _ctx.Actor, $"resume of operation #{op.Id}"),
+            $"resuming #{op.Id}", decision, ct).ConfigureAwait(false);
+        return $"REFUSED: {error.Message.ReplaceLineEndings(" ")} (still pending; fix the files, then reconcile --apply again)";
     }
 
     private async Task<string> ResolveAsync(OperationRecord op, CancellationToken ct)

@@ -4,6 +4,7 @@ using RingCtl.Stacks;
 using RingInfra.Core.Config;
 using RingInfra.Core.Fleet;
 using RingInfra.Core.Locks;
+using RingInfra.Core.Promotion;
 
 namespace RingCtl.Operations;
 
@@ -21,7 +22,8 @@ public sealed class RingLifecycle
         _ctx = context;
     }
 
-    public sealed record AddPlan(RingFileTemplate.NewRing Ring, string SourceRing, string StackFile, string LockFile, string StackText, string LockText);
+    /// <param name="After">The fleet with the new ring in it (its config with the project's defaults; the gates judge it).</param>
+    public sealed record AddPlan(RingFileTemplate.NewRing Ring, string SourceRing, string StackFile, string LockFile, string StackText, string LockText, RingFleet After);
 
     /// <summary>Validates the new ring together with every existing one (in memory) before anything is written.</summary>
     public AddPlan PlanAdd(RingFileTemplate.NewRing ring, string? from)
@@ -36,21 +38,35 @@ public sealed class RingLifecycle
         var source = from is null ? fleet.Default : fleet.Find(from) ?? throw new CommandException(ExitCodes.Usage, $"--from: '{from}' is not a ring of this repository (known: {string.Join(", ", fleet.Rings.Select(r => r.Name))})");
         var stackFile = $"Pulumi.{ring.Name}.yaml";
         var lockFile = $"stacks/locks/{ring.Name}.lock.json";
-        var plan = new AddPlan(ring, source.Name, stackFile, lockFile, RingFileTemplate.Render(ring), source.Lock.ForRing(ring.Name).CanonicalJson);
+        var (stackText, lockText) = (RingFileTemplate.Render(ring), source.Lock.ForRing(ring.Name).CanonicalJson);
         var problems = new List<ConfigProblem>();
-        FleetLoader.TryLoad(new OverlayFiles(files, new Dictionary<string, string> { [stackFile] = plan.StackText, [lockFile] = plan.LockText }), problems);
-        if (problems.Count > 0)
+        var after = FleetLoader.TryLoad(new OverlayFiles(files, new Dictionary<string, string> { [stackFile] = stackText, [lockFile] = lockText }), problems);
+        if (problems.Count > 0 || after is null)
         {
             throw new CommandException(ExitCodes.Usage, $"ring add {ring.Name}:" + string.Concat(problems.Select(p => Environment.NewLine + "  " + p.Message)));
         }
 
-        return plan;
+        return new AddPlan(ring, source.Name, stackFile, lockFile, stackText, lockText, after);
     }
+
+    /// <summary>The gates of a ring add (Core's table): the new ring's freeze windows and the policies of the fleet with it.</summary>
+    public async Task<GateDecision> DecideAddAsync(AddPlan plan, CancellationToken ct)
+    {
+        var ring = plan.After.Find(plan.Ring.Name)!;
+        var request = await new ChangeGuard(_ctx).BaseAsync(ChangePath.RingAdd, ring, ChangeGuard.Consent.None, ct).ConfigureAwait(false) with
+        {
+            Violations = ChangeGuard.Violations(plan.After, [ring.Name]),
+        };
+        return ChangeGates.Decide(request);
+    }
+
+    private OperationIntent AddIntent(AddPlan plan) => new("ring-add", [plan.Ring.Name], _ctx.Actor, $"from {plan.SourceRing}") { To = plan.Ring.Name };
 
     public async Task<long> AddAsync(AddPlan plan, bool updateStack, CancellationToken ct)
     {
         var name = plan.Ring.Name;
-        var id = await _ctx.Log.BeginAsync(new OperationIntent("ring-add", [name], _ctx.Actor, $"from {plan.SourceRing}") { To = name }, ct).ConfigureAwait(false);
+        var decision = await new ChangeGuard(_ctx).EnforceAsync(AddIntent(plan), $"ring add {name}", await DecideAddAsync(plan, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+        var id = await _ctx.Log.BeginAsync(ChangeGuard.Record(AddIntent(plan), decision), ct).ConfigureAwait(false);
         OperationContext.CrashPoint(CrashSteps.RingAddIntent);
         var created = new List<string>();
         var registered = false;

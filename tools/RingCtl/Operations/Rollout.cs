@@ -2,12 +2,14 @@ using RingCtl.Cli;
 using RingCtl.Registry;
 using RingCtl.Stacks;
 using RingInfra.Core.Fleet;
+using RingInfra.Core.Promotion;
 
 namespace RingCtl.Operations;
 
 /// <summary>
 /// <c>up</c> and <c>secrets sync</c>: stack updates over several rings in rollout order (the most
-/// bleeding-edge ring first, the default ring last), stopping at the first failure. A secrets sync
+/// bleeding-edge ring first, the default ring last), stopping at the first failure. Both pass Core's gates
+/// for their path first (freeze, lock provenance, policies; an approver for overrides on a protected ring). A secrets sync
 /// updates the shared stack first, then checks that every ring carries its new secrets revision.
 /// </summary>
 public sealed class Rollout
@@ -26,13 +28,42 @@ public sealed class Rollout
     /// <summary>What <see cref="UpAsync"/> did: its operation, and whether the shared stack had to be deployed first.</summary>
     public sealed record UpResult(long Id, bool SharedDeployed);
 
-    public async Task<UpResult> UpAsync(IReadOnlyList<RingDefinition> rings, string reason, CancellationToken ct)
+    /// <summary>
+    /// The gates of updating <paramref name="rings"/> as their files are (Core's table for <paramref name="path"/>):
+    /// decided before anything is touched — a refusal is logged and thrown — and again under the lease.
+    /// </summary>
+    private async Task<(Lease Lease, OperationIntent Intent)> GateAndLeaseAsync(ChangePath path, string kind, IReadOnlyList<RingDefinition> rings, ChangeGuard.Consent consent, string reason, CancellationToken ct)
     {
+        var guard = new ChangeGuard(_ctx);
+        var names = Order(rings).Select(r => r.Name).ToList();
+        var intent = new OperationIntent(kind, names, _ctx.Actor, reason) { ApprovedBy = consent.ApprovedBy };
+        var what = $"{(kind == "up" ? "up" : "secrets sync")} {string.Join(", ", names)}";
+        await _ctx.EnsureSettledAsync(names, ct).ConfigureAwait(false);
+        await guard.EnforceAsync(intent, what, await guard.DecideRingsAsync(path, _ctx.LoadFleet(), rings, consent, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
         _ctx.RequireStacks();
+        var lease = await _ctx.LeaseAsync(names, ct).ConfigureAwait(false);
+        try
+        {
+            // Under the lease, on the files and registry as they are now (a change racing this one has finished).
+            var fleet = _ctx.LoadFleet();
+            var now = names.Select(n => fleet.Find(n) ?? throw new CommandException(ExitCodes.Conflict, $"ring {n} disappeared from the repository while waiting for its lease")).ToList();
+            var decision = await guard.EnforceAsync(intent, what, await guard.DecideRingsAsync(path, fleet, now, consent, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+            return (lease, ChangeGuard.Record(intent, decision));
+        }
+        catch
+        {
+            await lease.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async Task<UpResult> UpAsync(IReadOnlyList<RingDefinition> rings, ChangeGuard.Consent consent, string reason, CancellationToken ct)
+    {
         var ordered = Order(rings);
         var names = ordered.Select(r => r.Name).ToList();
-        await using var lease = await _ctx.LeaseAsync(names, ct).ConfigureAwait(false);
-        var id = await _ctx.Log.BeginAsync(new OperationIntent("up", names, _ctx.Actor, reason), ct).ConfigureAwait(false);
+        var (lease, intent) = await GateAndLeaseAsync(ChangePath.Up, "up", rings, consent, reason, ct).ConfigureAwait(false);
+        await using var _ = lease;
+        var id = await _ctx.Log.BeginAsync(intent, ct).ConfigureAwait(false);
         await lease.AttachAsync(id, ct).ConfigureAwait(false);
         var done = new List<string>();
         bool sharedDeployed;
@@ -88,13 +119,13 @@ public sealed class Rollout
         return true;
     }
 
-    public async Task<(long Id, string Revision)> SecretsSyncAsync(IReadOnlyList<RingDefinition> rings, string reason, CancellationToken ct)
+    public async Task<(long Id, string Revision)> SecretsSyncAsync(IReadOnlyList<RingDefinition> rings, ChangeGuard.Consent consent, string reason, CancellationToken ct)
     {
-        _ctx.RequireStacks();
         var ordered = Order(rings);
         var names = ordered.Select(r => r.Name).ToList();
-        await using var lease = await _ctx.LeaseAsync(names, ct).ConfigureAwait(false);
-        var id = await _ctx.Log.BeginAsync(new OperationIntent("secrets-sync", names, _ctx.Actor, reason), ct).ConfigureAwait(false);
+        var (lease, intent) = await GateAndLeaseAsync(ChangePath.SecretsSync, "secrets-sync", rings, consent, reason, ct).ConfigureAwait(false);
+        await using var _ = lease;
+        var id = await _ctx.Log.BeginAsync(intent, ct).ConfigureAwait(false);
         await lease.AttachAsync(id, ct).ConfigureAwait(false);
         OperationContext.CrashPoint(CrashSteps.SecretsIntent);
         var done = new List<string>();

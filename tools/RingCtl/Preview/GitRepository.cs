@@ -44,6 +44,38 @@ public sealed class GitRepository
             : throw new CommandException(ExitCodes.Infrastructure, $"git diff {baseCommit} {headCommit}: {error.Trim()}");
     }
 
+    /// <summary>
+    /// Each committed version of <paramref name="path"/> (relative to <see cref="Root"/>), oldest first, with its
+    /// commit time, up to <paramref name="revision"/>; empty when git or the history is unavailable (not a repository, a shallow clone's edge is fine).
+    /// </summary>
+    public IReadOnlyList<(DateTimeOffset Time, string? Text)> History(string path, string revision = "HEAD")
+    {
+        (int Code, string Output, string Error) log;
+        try
+        {
+            log = Git("log", "--reverse", "--format=%H %ct", revision, "--", path);
+        }
+        catch (CommandException)
+        {
+            return [];
+        }
+
+        if (log.Code != 0)
+        {
+            return [];
+        }
+
+        var result = new List<(DateTimeOffset, string?)>();
+        foreach (var line in log.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = line.Split(' ');
+            var (code, text, _) = Git("show", $"{parts[0]}:./{path}");
+            result.Add((DateTimeOffset.FromUnixTimeSeconds(long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture)), code == 0 ? text : null));
+        }
+
+        return result;
+    }
+
     /// <summary>The repository's files as they are at <paramref name="commit"/>.</summary>
     public IRepositoryFiles At(string commit) => new GitFiles(this, commit);
 

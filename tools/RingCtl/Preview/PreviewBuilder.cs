@@ -3,6 +3,7 @@ using RingInfra.Core.Config;
 using RingInfra.Core.Diff;
 using RingInfra.Core.Fleet;
 using RingInfra.Core.Kube;
+using RingInfra.Core.Locks;
 using RingInfra.Core.Preview;
 using RingInfra.Core.Rendering;
 
@@ -57,7 +58,8 @@ public sealed class PreviewBuilder
             }
 
             var changes = Diff(before, after, ring);
-            previews.Add(online is null ? Offline(ring, changes) : await OnlineAsync(online, ring, changes, progress, ct).ConfigureAwait(false));
+            var preview = online is null ? Offline(ring, changes) : await OnlineAsync(online, ring, changes, progress, ct).ConfigureAwait(false);
+            previews.Add(preview with { LockEdits = LockEdits.Find(before, after!, ring, (r, m) => LandedAt(before, b, r, m), DateTimeOffset.UtcNow) });
         }
 
         return new PreviewReport { Base = b, Head = h, Offline = online is null, ChangedPaths = paths, Rings = previews, Reasons = affected.Reasons, Notes = notes };
@@ -92,6 +94,25 @@ public sealed class PreviewBuilder
             Changes = changes,
             Lines = DiffLines.Scrub(result.Diff, _secrets).Split('\n').Where(l => l.Length > 0).ToList(),
         };
+    }
+
+    private readonly Dictionary<string, IReadOnlyDictionary<string, DateTimeOffset>> _landings = new(StringComparer.Ordinal);
+
+    /// <summary>When <paramref name="module"/>'s version at the base landed in <paramref name="ring"/>: the commit that put it in the ring's lock.</summary>
+    private DateTimeOffset? LandedAt(RingFleet? before, string baseCommit, string ring, string module)
+    {
+        if (before?.Find(ring) is not { } def)
+        {
+            return null;
+        }
+
+        if (!_landings.TryGetValue(ring, out var times))
+        {
+            var history = _git.History(def.Config.LockPath, baseCommit).Select(h => (h.Time, h.Text is null ? null : ModuleLockParser.TryParse(h.Text, ring, "history", [])));
+            _landings[ring] = times = LockHistory.Landings(history, def.Lock);
+        }
+
+        return times.TryGetValue(module, out var t) ? t : null;
     }
 
     private static IReadOnlyList<ObjectChange> Diff(RingFleet? before, RingFleet? after, string ring)

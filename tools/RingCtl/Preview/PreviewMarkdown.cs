@@ -52,8 +52,25 @@ public static class PreviewMarkdown
         }
 
         sb.Append('\n');
+        var edits = r.Rings.SelectMany(x => x.LockEdits).ToList();
+        if (edits.Count > 0)
+        {
+            sb.Append("**❌ Lock versions that were never promoted.** `ringctl up` and the rollout refuse a lock whose versions the registry did not record as landed ")
+              .Append("(promote and rollback write the lock themselves, on the default branch). Use `ringctl promote`; as a promotion, each would face these gates:\n\n");
+            sb.Append("| ring | module | from → to | as a promotion it would fail |\n|---|---|---|---|\n");
+            foreach (var e in edits)
+            {
+                sb.Append("| ❌ ").Append(e.Ring).Append(" | ").Append(e.Module).Append(" | ").Append(e.From ?? "—").Append(" → ").Append(e.To).Append(" | ")
+                  .Append(e.WouldFail.Count == 0 ? "no gate (still needs `ringctl promote` to record it)" : string.Join("<br>", e.WouldFail.Select(f => Cell(f.ToString())))).Append(" |\n");
+            }
+
+            sb.Append('\n');
+        }
+
         return sb.ToString();
     }
+
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 
     private static string Tail(PreviewReport r)
     {

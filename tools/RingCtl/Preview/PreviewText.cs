@@ -20,6 +20,12 @@ public static class PreviewText
             {
                 sb.Append("  ").Append(line).Append('\n');
             }
+
+            foreach (var e in ring.LockEdits)
+            {
+                sb.Append($"  ❌ lock edit, never promoted: {e.Module} {e.From ?? "—"} → {e.To} (up and the rollout refuse it); as a promotion it would fail: ")
+                  .Append(e.WouldFail.Count == 0 ? "no gate" : string.Join("; ", e.WouldFail)).Append('\n');
+            }
         }
 
         foreach (var note in r.Notes)
@@ -54,6 +60,13 @@ public static class PreviewText
                 ["paths"] = new JsonArray([.. c.Paths.Select(p => (JsonNode?)JsonValue.Create(p))]),
             })]),
             ["lines"] = new JsonArray([.. ring.Lines.Select(l => (JsonNode?)JsonValue.Create(l))]),
+            ["lockEdits"] = new JsonArray([.. ring.LockEdits.Select(e => (JsonNode?)new JsonObject
+            {
+                ["module"] = e.Module,
+                ["from"] = e.From,
+                ["to"] = e.To,
+                ["wouldFail"] = new JsonArray([.. e.WouldFail.Select(f => (JsonNode?)new JsonObject { ["gate"] = RingInfra.Core.Promotion.GateTable.Name(f.Gate), ["reason"] = f.Reason })]),
+            })]),
         })]),
     };
 }

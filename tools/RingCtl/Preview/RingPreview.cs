@@ -22,6 +22,9 @@ public sealed record RingPreview
 
     public IReadOnlyList<ObjectChange> Changes { get; init; } = [];
 
+    /// <summary>Module versions the change writes into the ring's lock by hand (never promoted): marked ❌.</summary>
+    public IReadOnlyList<RingInfra.Core.Preview.LockEdit> LockEdits { get; init; } = [];
+
     /// <summary>Set when the ring could not be previewed (e.g. its config does not validate at head).</summary>
     public string? Error { get; init; }
 

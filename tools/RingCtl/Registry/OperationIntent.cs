@@ -11,6 +11,15 @@ public sealed record OperationIntent(string Kind, IReadOnlyList<string> Rings, s
 
     public string? To { get; init; }
 
+    /// <summary>The approver of a change to a protected ring (or of an override there).</summary>
+    public string? ApprovedBy { get; init; }
+
+    /// <summary>The gates the operator overrode (their names).</summary>
+    public IReadOnlyList<string> Overrides { get; init; } = [];
+
+    /// <summary>What the decision noted (a rollback inside a freeze window).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>Extra facts kept with the row (e.g. the artifacts of both versions, so a rollback can restore them).</summary>
     public IReadOnlyDictionary<string, string?> Details { get; init; } = new Dictionary<string, string?>();
 }

@@ -9,7 +9,7 @@ namespace RingCtl.Registry;
 /// </summary>
 public sealed class OperationLog
 {
-    private const string Columns = "id, kind, rings, tenant, module, from_value, to_value, actor, reason, status, step, started_at, finished_at, error";
+    private const string Columns = "id, kind, rings, tenant, module, from_value, to_value, actor, reason, status, step, started_at, finished_at, error, approved_by, overrides, notes";
 
     private readonly NpgsqlDataSource _db;
 
@@ -26,9 +26,70 @@ public sealed class OperationLog
 
     internal static Task<long> InsertAsync(NpgsqlConnection c, NpgsqlTransaction? tx, OperationIntent intent, CancellationToken ct) =>
         c.ExecuteScalarAsync<long>(new CommandDefinition("""
-            insert into operations (kind, rings, tenant, module, from_value, to_value, actor, reason, details)
-            values (@Kind, @Rings, @Tenant, @Module, @From, @To, @Actor, @Reason, @Details::jsonb) returning id
-            """, new { intent.Kind, Rings = intent.Rings.ToArray(), intent.Tenant, intent.Module, intent.From, intent.To, intent.Actor, intent.Reason, Details = System.Text.Json.JsonSerializer.Serialize(intent.Details) }, tx, cancellationToken: ct));
+            insert into operations (kind, rings, tenant, module, from_value, to_value, actor, reason, details, approved_by, overrides, notes)
+            values (@Kind, @Rings, @Tenant, @Module, @From, @To, @Actor, @Reason, @Details::jsonb, @ApprovedBy, @Overrides, @Notes) returning id
+            """, new
+        {
+            intent.Kind, Rings = intent.Rings.ToArray(), intent.Tenant, intent.Module, intent.From, intent.To, intent.Actor, intent.Reason,
+            Details = System.Text.Json.JsonSerializer.Serialize(intent.Details), intent.ApprovedBy, Overrides = intent.Overrides.ToArray(), Notes = intent.Notes.ToArray(),
+        }, tx, cancellationToken: ct));
+
+    /// <summary>A change the gates refused: written closed at once, so history shows what was attempted and why not.</summary>
+    public async Task<long> RefusedAsync(OperationIntent intent, IEnumerable<string> reasons, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var id = await InsertAsync(c, tx, intent, ct).ConfigureAwait(false);
+        await CloseAsync(c, tx, id, "refused", string.Join("; ", reasons), ct).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return id;
+    }
+
+    /// <summary>A record of something done at once (a hold released): written closed as succeeded.</summary>
+    public async Task<long> RecordAsync(OperationIntent intent, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var id = await InsertAsync(c, tx, intent, ct).ConfigureAwait(false);
+        await CloseAsync(c, tx, id, "succeeded", null, ct).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return id;
+    }
+
+    /// <summary>The versions of a module a ring ran: every from and to of its succeeded promotions, rollbacks and ring adds.</summary>
+    public async Task<IReadOnlyList<string>> VersionsRanAsync(string ring, string module, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return [.. await c.QueryAsync<string>(new CommandDefinition("""
+            select v from (
+                select from_value as v from operations where kind in ('promote', 'rollback') and status = 'succeeded' and module = @module and rings[array_upper(rings, 1)] = @ring
+                union select to_value from operations where kind in ('promote', 'rollback') and status = 'succeeded' and module = @module and rings[array_upper(rings, 1)] = @ring
+            ) x where v is not null
+            """, new { ring, module }, cancellationToken: ct)).ConfigureAwait(false)];
+    }
+
+    /// <summary>The module's last successful change in the ring: its kind and from → to (null when there was none).</summary>
+    public async Task<(string Kind, string? From, string? To)?> LastChangeAsync(string ring, string module, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return await c.QuerySingleOrDefaultAsync<(string, string?, string?)?>(new CommandDefinition("""
+            select kind, from_value, to_value from operations
+            where kind in ('promote', 'rollback') and status = 'succeeded' and module = @module and rings[array_upper(rings, 1)] = @ring
+            order by id desc limit 1
+            """, new { ring, module }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    /// <summary>The artifact and checksum recorded for a module version (from any promotion or rollback), or null.</summary>
+    public async Task<(string? Artifact, string? Sha256)?> ArtifactAsync(string module, string version, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return await c.QuerySingleOrDefaultAsync<(string?, string?)?>(new CommandDefinition("""
+            select a, s from (
+                select id, details->>'toArtifact' as a, details->>'toSha256' as s from operations where module = @module and to_value = @version and details ? 'toArtifact'
+                union all select id, details->>'fromArtifact', details->>'fromSha256' from operations where module = @module and from_value = @version and details ? 'fromArtifact'
+            ) x where a is not null and s is not null order by id desc limit 1
+            """, new { module, version }, cancellationToken: ct)).ConfigureAwait(false);
+    }
 
     public async Task StepAsync(long id, string step, CancellationToken ct)
     {

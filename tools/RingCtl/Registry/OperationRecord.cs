@@ -31,6 +31,12 @@ public sealed record OperationRecord
 
     public string? Error { get; init; }
 
+    public string? ApprovedBy { get; init; }
+
+    public string[] Overrides { get; init; } = [];
+
+    public string[] Notes { get; init; } = [];
+
     /// <summary>One line: <c>#12 promote orders edge 1.5.0 → 1.6.0 [succeeded] by alice</c>.</summary>
     public string Summary =>
         $"#{Id} {Kind}{(Tenant is null ? "" : " " + Tenant)}{(Module is null ? "" : " " + Module)} {string.Join(",", Rings)} {FromValue ?? "-"} → {ToValue ?? "-"} [{Status}{(Status == "pending" ? " at " + Step : "")}] by {Actor}";

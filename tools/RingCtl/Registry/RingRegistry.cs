@@ -138,11 +138,19 @@ public sealed class RingRegistry
         return row is { } r ? (r.Item1, new DateTimeOffset(DateTime.SpecifyKind(r.Item2, DateTimeKind.Utc))) : null;
     }
 
+    /// <summary>The version the ring had when the registry first recorded the module there (seeding, ring add), kept forever.</summary>
+    public async Task<string?> FirstLandingAsync(string ring, string module, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return await c.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            "select first_version from module_landings where ring = @ring and module = @module", new { ring, module }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
     public async Task RecordLandingAsync(string ring, string module, string version, CancellationToken ct)
     {
         await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
         await c.ExecuteAsync(new CommandDefinition("""
-            insert into module_landings (ring, module, version) values (@ring, @module, @version)
+            insert into module_landings (ring, module, version, first_version) values (@ring, @module, @version, @version)
             on conflict (ring, module) do update set version = excluded.version, landed_at = now()
             """, new { ring, module, version }, cancellationToken: ct)).ConfigureAwait(false);
     }
@@ -155,24 +163,30 @@ public sealed class RingRegistry
         return new DateTimeOffset(DateTime.SpecifyKind(now, DateTimeKind.Utc));
     }
 
+    /// <summary>What a seeding wrote: rings, tenants, module landings, and how many landings took their time from git history.</summary>
+    public sealed record SeedResult(int Rings, int Tenants, int Landings, int FromHistory);
+
     /// <summary>
     /// Fills an empty registry from the repository: every ring of the stack files, its tenants, and a
-    /// landing for every locked module (now: seeding starts their bake time). Returns false when the
-    /// registry already had rings (nothing is changed then).
+    /// landing for every locked module, landed at <paramref name="landedAt"/>'s time for it (the commit that put
+    /// the version in the ring's lock) or, where that has none, now. Returns null when the registry already had
+    /// rings (nothing is changed then).
     /// </summary>
-    public async Task<bool> SeedAsync(RingFleet fleet, CancellationToken ct)
+    public async Task<SeedResult?> SeedAsync(RingFleet fleet, CancellationToken ct, Func<RingDefinition, IReadOnlyDictionary<string, DateTimeOffset>>? landedAt = null)
     {
         await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
         await c.ExecuteAsync(new CommandDefinition("lock table module_rings in exclusive mode", transaction: tx, cancellationToken: ct)).ConfigureAwait(false);
         if (await c.ExecuteScalarAsync<long>(new CommandDefinition("select count(*) from module_rings", transaction: tx, cancellationToken: ct)).ConfigureAwait(false) > 0)
         {
-            return false;
+            return null;
         }
 
+        var (tenants, landings, fromHistory) = (0, 0, 0);
         foreach (var ring in fleet.Rings)
         {
             var cfg = ring.Config;
+            var times = landedAt?.Invoke(ring) ?? new Dictionary<string, DateTimeOffset>();
             await c.ExecuteAsync(new CommandDefinition("""
                 insert into module_rings (name, display_name, description, manifest_path, k8s_namespace, k8s_service, hostname_segment, promotion_order, is_active, is_default)
                 values (@Name, @DisplayName, @Description, @LockPath, @Namespace, @Service, @HostnameSegment, @PromotionOrder, @Active, @IsDefault)
@@ -181,16 +195,22 @@ public sealed class RingRegistry
             {
                 await c.ExecuteAsync(new CommandDefinition("insert into tenants (name, module_ring_id) select @tenant, id from module_rings where name = @ring",
                     new { tenant, ring = cfg.Name }, tx, cancellationToken: ct)).ConfigureAwait(false);
+                tenants++;
             }
 
             foreach (var m in ring.Lock.Modules)
             {
-                await c.ExecuteAsync(new CommandDefinition("insert into module_landings (ring, module, version) values (@ring, @module, @version)",
-                    new { ring = cfg.Name, module = m.Alias, version = m.Version.ToString() }, tx, cancellationToken: ct)).ConfigureAwait(false);
+                DateTimeOffset? at = times.TryGetValue(m.Alias, out var t) ? t.ToUniversalTime() : null;
+                await c.ExecuteAsync(new CommandDefinition("""
+                    insert into module_landings (ring, module, version, first_version, landed_at)
+                    values (@ring, @module, @version, @version, coalesce(@at::timestamptz, now()))
+                    """, new { ring = cfg.Name, module = m.Alias, version = m.Version.ToString(), at }, tx, cancellationToken: ct)).ConfigureAwait(false);
+                landings++;
+                fromHistory += at is null ? 0 : 1;
             }
         }
 
         await tx.CommitAsync(ct).ConfigureAwait(false);
-        return true;
+        return new SeedResult(fleet.Rings.Count, tenants, landings, fromHistory);
     }
 }

@@ -1,0 +1,23 @@
+namespace RingInfra.Core.Promotion;
+
+/// <summary>Every path that changes what runs in a ring; each passes the gates <see cref="GateTable"/> lists for it.</summary>
+public enum ChangePath
+{
+    /// <summary><c>promote</c>, from a ring (<c>--from</c>) or a version (<c>--version</c>).</summary>
+    Promote,
+
+    /// <summary><c>rollback</c>: back to a version the ring ran before.</summary>
+    Rollback,
+
+    /// <summary><c>up</c> and the rollout on merge: the ring as its files say.</summary>
+    Up,
+
+    /// <summary><c>ring add</c>: a new ring with a copy of a source ring's lock.</summary>
+    RingAdd,
+
+    /// <summary><c>secrets sync</c>: every ring again, with the shared stack's new secrets.</summary>
+    SecretsSync,
+
+    /// <summary><c>reconcile --apply</c> resuming what a dead run had already decided.</summary>
+    ReconcileResume,
+}

@@ -1,0 +1,136 @@
+using RingCtl.Cli;
+using RingCtl.Registry;
+using RingInfra.Core.Fleet;
+using RingInfra.Core.Policies;
+using RingInfra.Core.Promotion;
+using RingInfra.Core.Rendering;
+
+namespace RingCtl.Operations;
+
+/// <summary>
+/// Where every command that changes a ring asks Core for its decision: the facts only the registry and the
+/// repository know (the clock, the lock's recorded landings, the policies of the rings as they would be
+/// after the change), then <see cref="ChangeGates.Decide"/>. A refusal is logged as a closed row and ends
+/// the command — exit 3 when a policy failed, 4 for any other gate — before any lease, file or stack is touched.
+/// </summary>
+public sealed class ChangeGuard
+{
+    private readonly OperationContext _ctx;
+
+    public ChangeGuard(OperationContext context)
+    {
+        _ctx = context;
+    }
+
+    /// <summary>What the operator asked to override and who approved (validated: unknown gates are usage errors).</summary>
+    public sealed record Consent(IReadOnlySet<Gate> Overrides, string? ApprovedBy)
+    {
+        public static Consent None { get; } = new(new HashSet<Gate>(), null);
+
+        /// <summary>Parses <c>--override</c>; an override needs a <c>--reason</c> (the log keeps it).</summary>
+        public static Consent Parse(string? overrides, string? approvedBy, string? reason)
+        {
+            var (gates, problems) = GateTable.ParseOverrides(overrides);
+            if (problems.Count > 0)
+            {
+                throw new CommandException(ExitCodes.Usage, string.Join(Environment.NewLine, problems));
+            }
+
+            if (gates.Count > 0 && string.IsNullOrWhiteSpace(reason))
+            {
+                throw new CommandException(ExitCodes.Usage, $"--override {overrides}: an override needs --reason (the log records why each gate was overridden)");
+            }
+
+            if (approvedBy is { } a && !RingInfra.Core.Config.Names.IsUserName(a))
+            {
+                throw new CommandException(ExitCodes.Usage, $"--approved-by: {RingInfra.Core.Config.Names.UserNameRule} (got '{a}')");
+            }
+
+            return new Consent(gates, approvedBy);
+        }
+    }
+
+    /// <summary>The request every path starts from: the ring, who acts, who approved, what is overridden, the database clock.</summary>
+    public async Task<ChangeRequest> BaseAsync(ChangePath path, RingDefinition target, Consent consent, CancellationToken ct) => new()
+    {
+        Path = path,
+        Target = target.Config,
+        Actor = _ctx.Actor,
+        ApprovedBy = consent.ApprovedBy,
+        Overrides = consent.Overrides,
+        Now = await _ctx.Registry.NowAsync(ct).ConfigureAwait(false),
+    };
+
+    /// <summary>The policy violations of <paramref name="rings"/> in <paramref name="after"/> (the fleet as the change leaves it).</summary>
+    public static IReadOnlyList<string> Violations(RingFleet after, IReadOnlyCollection<string> rings) =>
+        [.. ViolationsByRing(after, rings).Values.SelectMany(v => v)];
+
+    /// <summary>Each ring's policy violations in <paramref name="after"/>, as <c>lint</c> prints them (one render of the fleet).</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> ViolationsByRing(RingFleet after, IReadOnlyCollection<string> rings)
+    {
+        var rendered = RingRenderer.RenderAll(after);
+        return rendered.Where(r => rings.Contains(r.Ring)).ToDictionary(r => r.Ring,
+            r => (IReadOnlyList<string>)[.. PolicySuite.Check([r], after.Shared, context: rendered).Select(v => v.Message)], StringComparer.Ordinal);
+    }
+
+    /// <summary>Lock entries the registry never recorded as landed in the ring (a hand edit, a pull request's lock change).</summary>
+    public async Task<IReadOnlyList<(string Module, string Version, string? Recorded)>> UnrecordedAsync(RingDefinition ring, CancellationToken ct)
+    {
+        var found = new List<(string, string, string?)>();
+        foreach (var m in ring.Lock.Modules)
+        {
+            var landing = await _ctx.Registry.LandingAsync(ring.Name, m.Alias, ct).ConfigureAwait(false);
+            if (landing?.Version != m.Version.ToString())
+            {
+                found.Add((m.Alias, m.Version.ToString(), landing?.Version));
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// The decision on updating whole rings as their files are (<c>up</c>, the rollout, <c>secrets sync</c>):
+    /// each ring's freeze windows, the lock versions the registry never recorded, the policies of the fleet
+    /// as it is, and an approver when gates of a protected ring are overridden.
+    /// </summary>
+    public async Task<GateDecision> DecideRingsAsync(ChangePath path, RingFleet fleet, IReadOnlyList<RingDefinition> rings, Consent consent, CancellationToken ct)
+    {
+        var violations = ViolationsByRing(fleet, [.. rings.Select(r => r.Name)]);
+        var decisions = new List<GateDecision>();
+        foreach (var ring in rings)
+        {
+            var request = await BaseAsync(path, ring, consent, ct).ConfigureAwait(false) with
+            {
+                Unrecorded = await UnrecordedAsync(ring, ct).ConfigureAwait(false),
+                Violations = violations.GetValueOrDefault(ring.Name) ?? [],
+            };
+            decisions.Add(ChangeGates.Decide(request));
+        }
+
+        return GateDecision.Combine(decisions);
+    }
+
+    /// <summary>Refuses (logged, before anything is touched) unless allowed; returns the decision to record.</summary>
+    public async Task<GateDecision> EnforceAsync(OperationIntent intent, string what, GateDecision decision, CancellationToken ct) =>
+        decision.Allowed ? decision : throw await RefuseAsync(intent, what, decision, ct).ConfigureAwait(false);
+
+    /// <summary>Logs the refusal (a closed row with every reason) and returns the command's error.</summary>
+    public async Task<CommandException> RefuseAsync(OperationIntent intent, string what, GateDecision decision, CancellationToken ct)
+    {
+        await _ctx.Log.RefusedAsync(intent with { Overrides = [.. decision.Overridden.Select(o => GateTable.Name(o.Gate))], Notes = decision.Notes },
+            decision.Refusals.Select(r => r.ToString()), ct).ConfigureAwait(false);
+        return Refusal(what, decision);
+    }
+
+    /// <summary>The command's error for a refusal, every reason on its own line: exit 3 when a policy failed, else 4.</summary>
+    public static CommandException Refusal(string what, GateDecision decision) => new(decision.RefusedByPolicy ? ExitCodes.PolicyViolation : ExitCodes.GateRefused,
+        $"{what} refused:" + string.Concat(decision.Refusals.Select(x => Environment.NewLine + "  " + x)));
+
+    /// <summary>The intent of an allowed change, carrying what the decision overrode and noted.</summary>
+    public static OperationIntent Record(OperationIntent intent, GateDecision decision) => intent with
+    {
+        Overrides = [.. decision.Overridden.Select(o => GateTable.Name(o.Gate))],
+        Notes = decision.Notes,
+    };
+}
