@@ -24,6 +24,33 @@ public sealed class PreviewTests : IDisposable
         report["rings"]!.AsArray().Single(r => r!["ring"]!.ToString() == ring)!["objects"]!.AsArray().Select(o => $"{o!["change"]} {o["id"]}");
 
     [Fact]
+    public async Task AHandEditedLock_IsMarked_WithTheGatesAPromotionWouldFail()
+    {
+        var baseRev = _git.Git("rev-parse", "HEAD").Trim();
+        // stable takes edge's orders by hand; canary gets an ai no ring has run.
+        _git.Files.Replace("stacks/locks/stable.lock.json", "\"version\": \"1.5.0\",\n      \"artifact\": \"Orders-1.5.0.zip\"", "\"version\": \"1.6.0\",\n      \"artifact\": \"Orders-1.6.0.zip\"");
+        _git.Files.Replace("stacks/locks/canary.lock.json", "\"version\": \"2.5.0\",\n      \"artifact\": \"Ai-2.5.0.zip\"", "\"version\": \"9.9.9\",\n      \"artifact\": \"Ai-9.9.9.zip\"");
+        _git.Commit("hand edits");
+
+        var report = await OfflineJsonAsync(baseRev);
+
+        JsonNode Edit(string ring) => report["rings"]!.AsArray().Single(r => r!["ring"]!.ToString() == ring)!["lockEdits"]!.AsArray().ShouldHaveSingleItem()!;
+        var stable = Edit("stable");
+        (stable["module"]!.ToString(), stable["from"]!.ToString(), stable["to"]!.ToString()).ShouldBe(("orders", "1.5.0", "1.6.0"));
+        stable["wouldFail"]!.AsArray().Select(f => f!["gate"]!.ToString()).ShouldBe(["bake", "approval"]);
+        stable["wouldFail"]![0]!["reason"]!.ToString().ShouldStartWith("orders 1.6.0 landed in edge 0m ago");
+        stable["wouldFail"]![1]!["reason"]!.ToString().ShouldBe("stable is protected: name the approver with --approved-by (one of platform-lead, release-manager)");
+        Edit("canary")["wouldFail"]!.AsArray().ShouldBeEmpty();
+
+        var markdown = await RingCtlRunner.RunAsync(_git.Root, "preview", "--base", baseRev, "--offline");
+        markdown.ExitCode.ShouldBe(ExitCodes.Ok, markdown.Err);
+        markdown.Out.ShouldContain("**❌ Lock versions that were never promoted.**");
+        markdown.Out.ShouldContain("| ❌ stable | orders | 1.5.0 → 1.6.0 | bake: orders 1.6.0 landed in edge 0m ago");
+        markdown.Out.ShouldContain("<br>approval: stable is protected: name the approver with --approved-by (one of platform-lead, release-manager) |");
+        markdown.Out.ShouldContain("| ❌ canary | ai | 2.5.0 → 9.9.9 | no gate (still needs `ringctl promote` to record it) |");
+    }
+
+    [Fact]
     public async Task BumpingAModuleInTheEdgeLock_ChangesOnlyEdge_ItsLockConfigMapAndAppPodTemplates()
     {
         var baseRev = _git.Git("rev-parse", "HEAD").Trim();

@@ -28,6 +28,11 @@ public sealed class VerifyTests
         }
 
         (await h.Registry.FindRingAsync("canary", default))!.Held.ShouldBeFalse();
+        // The release is logged: a closed row saying who released it and why the ring was held.
+        var release = (await h.Log.HistoryAsync("canary", null, null, 10, default)).ShouldHaveSingleItem();
+        (release.Kind, release.Status, release.Actor).ShouldBe(("hold-release", "succeeded", "tester"));
+        release.Reason.ShouldBe($"verify passed at {url}/api/health; it was held: failed verification");
+        release.FinishedAt.ShouldNotBeNull();
     }
 
     [Fact]

@@ -35,8 +35,7 @@ public static class ChangeGates
             Checks[gate](r, all, notes);
         }
 
-        // Provenance is overridden as new-version: a lock carrying an unrecorded version is one entering unpromoted.
-        var overridden = all.Where(x => (r.Overrides.Contains(x.Gate) && GateTable.Overridable.Contains(x.Gate)) || (x.Gate == Gate.Provenance && r.Overrides.Contains(Gate.NewVersion))).ToList();
+        var overridden = all.Where(x => GateTable.OverriddenBy(x.Gate) is { } by && r.Overrides.Contains(by)).ToList();
         return new GateDecision([.. all.Except(overridden)], overridden, notes);
     }
 

@@ -27,6 +27,12 @@ public static class GateTable
 
     public static IReadOnlyList<Gate> Gates(ChangePath path) => Table[path];
 
+    /// <summary>
+    /// The override that lifts a gate's refusal: the gate itself, except lock provenance, which is lifted by
+    /// <c>new-version</c> (a lock carrying an unrecorded version is one entering unpromoted); null when none can.
+    /// </summary>
+    public static Gate? OverriddenBy(Gate gate) => gate == Gate.Provenance ? Gate.NewVersion : Overridable.Contains(gate) ? gate : null;
+
     public static bool Applies(ChangePath path, Gate gate) => Table[path].Contains(gate);
 
     /// <summary>The gate's name on the command line and in the log: <c>new-version</c>, <c>bake</c>, …</summary>

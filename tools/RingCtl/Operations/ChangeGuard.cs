@@ -118,7 +118,7 @@ public sealed class ChangeGuard
     /// <summary>Logs the refusal (a closed row with every reason) and returns the command's error.</summary>
     public async Task<CommandException> RefuseAsync(OperationIntent intent, string what, GateDecision decision, CancellationToken ct)
     {
-        await _ctx.Log.RefusedAsync(intent with { Overrides = [.. decision.Overridden.Select(o => GateTable.Name(o.Gate))], Notes = decision.Notes },
+        await _ctx.Log.RefusedAsync(intent with { Overrides = OverrideNames(decision), Notes = decision.Notes },
             decision.Refusals.Select(r => r.ToString()), ct).ConfigureAwait(false);
         return Refusal(what, decision);
     }
@@ -130,7 +130,11 @@ public sealed class ChangeGuard
     /// <summary>The intent of an allowed change, carrying what the decision overrode and noted.</summary>
     public static OperationIntent Record(OperationIntent intent, GateDecision decision) => intent with
     {
-        Overrides = [.. decision.Overridden.Select(o => GateTable.Name(o.Gate))],
+        Overrides = OverrideNames(decision),
         Notes = decision.Notes,
     };
+
+    /// <summary>The overrides that lifted a refusal, as the operator wrote them (<c>new-version</c> for lock provenance), each once.</summary>
+    private static IReadOnlyList<string> OverrideNames(GateDecision decision) =>
+        [.. decision.Overridden.Select(o => GateTable.Name(GateTable.OverriddenBy(o.Gate) ?? o.Gate)).Distinct()];
 }

@@ -124,9 +124,9 @@ public sealed class Reconciler
             return null;
         }
 
-        var error = await guard.RefuseAsync(new OperationIntent("reconcile", [.. rings.Select(r => r.Name)], _ctx.Actor, $"resume of operation #{op.Id}"),
+        await guard.RefuseAsync(new OperationIntent("reconcile", [.. rings.Select(r => r.Name)], _ctx.Actor, $"resume of operation #{op.Id}"),
             $"resuming #{op.Id}", decision, ct).ConfigureAwait(false);
-        return $"REFUSED: {error.Message.ReplaceLineEndings(" ")} (still pending; fix the files, then reconcile --apply again)";
+        return $"REFUSED: {string.Join("; ", decision.Refusals)} (still pending; fix the files, then reconcile --apply again)";
     }
 
     private async Task<string> ResolveAsync(OperationRecord op, CancellationToken ct)
