@@ -331,6 +331,20 @@ public sealed class GateBypassTests
     }
 
     [Fact]
+    public async Task ATenantMove_IntoARingWithAHandEditedLock_IsRefused_ItWouldDeployTheEdit()
+    {
+        await using var h = await OpsHarness.CreateAsync(_pg);
+        HandEditEdgeLock(h.Repo);
+
+        var r = await RefusedAsync(h, ExitCodes.GateRefused, "tenant", "assign", "acme", "edge", "--yes");
+
+        r.Result.ErrLines.ShouldBe(["ringctl: assign acme to edge refused:",
+            "provenance: edge's lock carries orders 1.6.1, which was never promoted into it (the registry records 1.6.0): promote it or restore the lock (git checkout stacks/locks/edge.lock.json), then move the tenant"]);
+        (r.Kind, string.Join(",", r.Rings)).ShouldBe(("tenant-move", "stable,edge"));
+        (await h.Registry.RingOfTenantAsync("acme", default)).ShouldBe("stable");
+    }
+
+    [Fact]
     public async Task TheRollout_StopsAtAFrozenRingOrAHandEditedLock_WithTheGatesExitCode()
     {
         using var git = new GitRepo();

@@ -142,6 +142,10 @@ public sealed class GateTests
         { "secrets sync: runs in a freeze", Other(ChangePath.SecretsSync, "stable", now: InFreeze), [] },
         { "secrets sync: a hand-edited lock", Other(ChangePath.SecretsSync, "edge", unrecorded: true),
             ["provenance: edge's lock carries orders 9.9.9, which was never promoted into it (the registry records 1.5.0): promote it, or override new-version"] },
+        { "tenant move: runs in a freeze", Other(ChangePath.TenantMove, "stable", now: InFreeze), [] },
+        { "tenant move: a hand-edited lock", Other(ChangePath.TenantMove, "edge", unrecorded: true),
+            ["provenance: edge's lock carries orders 9.9.9, which was never promoted into it (the registry records 1.5.0): promote it or restore the lock (git checkout stacks/locks/edge.lock.json), then move the tenant"] },
+        { "tenant move: a policy violation", Other(ChangePath.TenantMove, "canary", violations: ["p"]), ["policy: p"] },
         { "reconcile resume: only the policies", Other(ChangePath.ReconcileResume, "stable", now: InFreeze, unrecorded: true, violations: ["p"]), ["policy: p"] },
     };
 
@@ -163,6 +167,7 @@ public sealed class GateTests
         Row(ChangePath.Up).ShouldBe("approval,freeze,provenance,policy");
         Row(ChangePath.RingAdd).ShouldBe("freeze,policy");
         Row(ChangePath.SecretsSync).ShouldBe("approval,freeze,provenance,policy");
+        Row(ChangePath.TenantMove).ShouldBe("freeze,provenance,policy");
         Row(ChangePath.ReconcileResume).ShouldBe("policy");
         GateTable.Overridable.Select(GateTable.Name).Order(StringComparer.Ordinal).ShouldBe(["bake", "freeze", "health", "new-version", "order"]);
     }

@@ -18,7 +18,7 @@ public static class FleetChanges
             Config = r.Config with
             {
                 Tenants = r.Name == from ? [.. r.Config.Tenants.Where(t => t != tenant)]
-                    : r.Name == to ? [.. r.Config.Tenants.Append(tenant).Order(StringComparer.Ordinal)]
+                    : r.Name == to ? [.. r.Config.Tenants.Append(tenant).Distinct().Order(StringComparer.Ordinal)]
                     : r.Config.Tenants,
             },
         })],

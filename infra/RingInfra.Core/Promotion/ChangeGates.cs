@@ -181,9 +181,14 @@ public static class ChangeGates
     {
         // A promotion or rollback updates the whole ring, so the lock's other modules must be recorded too; the
         // module it changes is replaced, whatever the lock said. A rollback takes no override: the way out is the file.
-        var fix = r.Path == ChangePath.Rollback
-            ? $"restore the lock (git checkout stacks/locks/{r.Target.Name}.lock.json), then roll back"
-            : "promote it, or override new-version";
+        // Each path names only what its own command accepts: rollback and tenant assign take no --override.
+        var restore = $"git checkout stacks/locks/{r.Target.Name}.lock.json";
+        var fix = r.Path switch
+        {
+            ChangePath.Rollback => $"restore the lock ({restore}), then roll back",
+            ChangePath.TenantMove => $"promote it or restore the lock ({restore}), then move the tenant",
+            _ => "promote it, or override new-version",
+        };
         foreach (var (module, version, recorded) in r.Unrecorded.Where(u => u.Module != r.Module))
         {
             refusals.Add(new(Gate.Provenance, $"{r.Target.Name}'s lock carries {module} {version}, which was never promoted into it (the registry records {recorded ?? "no landing"}): {fix}"));

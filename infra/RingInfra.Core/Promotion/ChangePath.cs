@@ -18,6 +18,13 @@ public enum ChangePath
     /// <summary><c>secrets sync</c>: every ring again, with the shared stack's new secrets.</summary>
     SecretsSync,
 
+    /// <summary>
+    /// <c>tenant assign</c>: it updates the source and target stacks, which deploys their files as they are —
+    /// so their locks must be recorded and their policies pass. A freeze does not stop it (moving a customer
+    /// out of a broken ring is a support action; the log notes a frozen ring).
+    /// </summary>
+    TenantMove,
+
     /// <summary><c>reconcile --apply</c> resuming what a dead run had already decided.</summary>
     ReconcileResume,
 }

@@ -5,7 +5,8 @@ namespace RingInfra.Core.Promotion;
 /// <summary>
 /// Which gates each path that changes a ring passes — the one table every command goes through, so that a new
 /// command cannot pick its own subset. A rollback is the emergency exit: it is not stopped by a freeze window
-/// (its log row notes it); neither is a secrets sync (a leaked secret cannot wait for the window to end).
+/// (its log row notes it); neither is a secrets sync (a leaked secret cannot wait for the window to end) nor a
+/// tenant move (moving a customer out of a broken ring is support's way out).
 /// </summary>
 public static class GateTable
 {
@@ -16,6 +17,7 @@ public static class GateTable
         [ChangePath.Up] = [Gate.Approval, Gate.Freeze, Gate.Provenance, Gate.Policy],
         [ChangePath.RingAdd] = [Gate.Freeze, Gate.Policy],
         [ChangePath.SecretsSync] = [Gate.Approval, Gate.Freeze, Gate.Provenance, Gate.Policy],
+        [ChangePath.TenantMove] = [Gate.Freeze, Gate.Provenance, Gate.Policy],
         [ChangePath.ReconcileResume] = [Gate.Policy],
     }.ToFrozenDictionary();
 
@@ -23,7 +25,7 @@ public static class GateTable
     public static readonly IReadOnlySet<Gate> Overridable = new HashSet<Gate> { Gate.Order, Gate.Bake, Gate.Health, Gate.Freeze, Gate.NewVersion };
 
     /// <summary>Paths a freeze window does not stop (the decision notes it instead).</summary>
-    public static readonly IReadOnlySet<ChangePath> FreezeNotedOnly = new HashSet<ChangePath> { ChangePath.Rollback, ChangePath.SecretsSync };
+    public static readonly IReadOnlySet<ChangePath> FreezeNotedOnly = new HashSet<ChangePath> { ChangePath.Rollback, ChangePath.SecretsSync, ChangePath.TenantMove };
 
     public static IReadOnlyList<Gate> Gates(ChangePath path) => Table[path];
 

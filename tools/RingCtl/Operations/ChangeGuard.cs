@@ -76,17 +76,10 @@ public sealed class ChangeGuard
     /// <summary>Lock entries the registry never recorded as landed in the ring (a hand edit, a pull request's lock change).</summary>
     public async Task<IReadOnlyList<(string Module, string Version, string? Recorded)>> UnrecordedAsync(RingDefinition ring, CancellationToken ct)
     {
-        var found = new List<(string, string, string?)>();
-        foreach (var m in ring.Lock.Modules)
-        {
-            var landing = await _ctx.Registry.LandingAsync(ring.Name, m.Alias, ct).ConfigureAwait(false);
-            if (landing?.Version != m.Version.ToString())
-            {
-                found.Add((m.Alias, m.Version.ToString(), landing?.Version));
-            }
-        }
-
-        return found;
+        var landed = await _ctx.Registry.LandedVersionsAsync(ring.Name, ct).ConfigureAwait(false);
+        return [.. ring.Lock.Modules
+            .Where(m => landed.GetValueOrDefault(m.Alias) != m.Version.ToString())
+            .Select(m => (m.Alias, m.Version.ToString(), landed.GetValueOrDefault(m.Alias)))];
     }
 
     /// <summary>

@@ -1,6 +1,9 @@
 using RingCtl.Cli;
 using RingCtl.Registry;
 using RingCtl.Stacks;
+using RingInfra.Core.Diff;
+using RingInfra.Core.Fleet;
+using RingInfra.Core.Promotion;
 
 namespace RingCtl.Operations;
 
@@ -44,9 +47,17 @@ public sealed class TenantMove
 
     public async Task<long> RunAsync(Plan plan, string reason, CancellationToken ct)
     {
+        // Both stacks are updated from their files as they are: their gates first (Core's table for a tenant
+        // move: lock provenance and policies; a freeze is only noted), before the lease.
+        var intent = new OperationIntent("tenant-move", [plan.From, plan.To], _ctx.Actor, reason) { Tenant = plan.Tenant, From = plan.From, To = plan.To };
+        await _ctx.EnsureSettledAsync([plan.From, plan.To], ct).ConfigureAwait(false);
+        var guard = new ChangeGuard(_ctx);
+        var after = FleetChanges.MoveTenant(_ctx.LoadFleet(), plan.Tenant, plan.From, plan.To);
+        var rings = new[] { plan.To, plan.From }.Select(after.Find).OfType<RingDefinition>().ToList();
+        var decision = await guard.DecideRingsAsync(ChangePath.TenantMove, after, rings, ChangeGuard.Consent.None, ct).ConfigureAwait(false);
+        intent = ChangeGuard.Record(intent, await guard.EnforceAsync(intent, $"assign {plan.Tenant} to {plan.To}", decision, ct).ConfigureAwait(false));
         _ctx.RequireStacks();
         await using var lease = await _ctx.LeaseAsync([plan.From, plan.To], ct).ConfigureAwait(false);
-        var intent = new OperationIntent("tenant-move", [plan.From, plan.To], _ctx.Actor, reason) { Tenant = plan.Tenant, From = plan.From, To = plan.To };
         var id = await _ctx.Registry.MoveTenantAsync(plan.Tenant, plan.From, plan.To, intent, ct).ConfigureAwait(false);
         if (id is not { } opId)
         {

@@ -138,6 +138,15 @@ public sealed class RingRegistry
         return row is { } r ? (r.Item1, new DateTimeOffset(DateTime.SpecifyKind(r.Item2, DateTimeKind.Utc))) : null;
     }
 
+    /// <summary>Every module's recorded version in the ring (one query; the lock-provenance gate reads a whole lock).</summary>
+    public async Task<IReadOnlyDictionary<string, string>> LandedVersionsAsync(string ring, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var rows = await c.QueryAsync<(string Module, string Version)>(new CommandDefinition(
+            "select module, version from module_landings where ring = @ring", new { ring }, cancellationToken: ct)).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Module, r => r.Version, StringComparer.Ordinal);
+    }
+
     /// <summary>The version the ring had when the registry first recorded the module there (seeding, ring add), kept forever.</summary>
     public async Task<string?> FirstLandingAsync(string ring, string module, CancellationToken ct)
     {
