@@ -83,9 +83,10 @@ public sealed class ChangeGuard
     }
 
     /// <summary>
-    /// The decision on updating whole rings as their files are (<c>up</c>, the rollout, <c>secrets sync</c>):
-    /// each ring's freeze windows, the lock versions the registry never recorded, the policies of the fleet
-    /// as it is, and an approver when gates of a protected ring are overridden.
+    /// The decision on updating whole rings as their files are (<c>up</c>, the rollout, <c>secrets sync</c>, a
+    /// tenant move, reconcile's resume): Core runs the gates of <paramref name="path"/> over each ring's freeze
+    /// windows, the lock versions the registry never recorded, the policies of <paramref name="fleet"/>, and
+    /// the approver when gates of a protected ring are overridden.
     /// </summary>
     public async Task<GateDecision> DecideRingsAsync(ChangePath path, RingFleet fleet, IReadOnlyList<RingDefinition> rings, Consent consent, CancellationToken ct)
     {

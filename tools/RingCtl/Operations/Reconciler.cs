@@ -108,17 +108,7 @@ public sealed class Reconciler
         }
 
         var guard = new ChangeGuard(_ctx);
-        var violations = ChangeGuard.ViolationsByRing(fleet, [.. rings.Select(r => r.Name)]);
-        var decisions = new List<GateDecision>();
-        foreach (var ring in rings)
-        {
-            decisions.Add(ChangeGates.Decide(await guard.BaseAsync(ChangePath.ReconcileResume, ring, ChangeGuard.Consent.None, ct).ConfigureAwait(false) with
-            {
-                Violations = violations.GetValueOrDefault(ring.Name) ?? [],
-            }));
-        }
-
-        var decision = GateDecision.Combine(decisions);
+        var decision = await guard.DecideRingsAsync(ChangePath.ReconcileResume, fleet, rings, ChangeGuard.Consent.None, ct).ConfigureAwait(false);
         if (decision.Allowed)
         {
             return null;
