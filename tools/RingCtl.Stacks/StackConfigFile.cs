@@ -44,6 +44,22 @@ public static class StackConfigFile
         WriteAtomically(path, StackFileEditor.SetConfig(text, key, value));
     }
 
+    /// <summary>
+    /// The stack file's own config (this project's keys, by short key: <c>tenants</c>, <c>default</c>, …), as the
+    /// engine would read it; empty when the file does not exist.
+    /// </summary>
+    public static System.Text.Json.Nodes.JsonObject ReadOwn(string repositoryRoot, StackId stack)
+    {
+        var path = PathOf(repositoryRoot, stack);
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        var project = stack.Shared ? RingInfra.Core.Shared.SharedFactsReader.Project : ConfigKeys.Project;
+        return StackFiles.ReadStackConfig(File.ReadAllText(path), path, project, stack.Name, [], secretsAllowed: true).Own;
+    }
+
     /// <summary>Writes beside the file, then renames over it: a reader never sees half a file.</summary>
     public static void WriteAtomically(string path, string text)
     {

@@ -18,14 +18,19 @@ public static class FleetLoader
     public const string SharedStackFile = "stacks/shared/Pulumi.shared.yaml";
 
     /// <summary>Loads and validates; throws <see cref="RingConfigException"/> listing every problem.</summary>
-    public static RingFleet Load(IRepositoryFiles files)
+    /// <param name="files">The repository.</param>
+    /// <param name="assignments">
+    /// The registry's tenants, default and active flags, which replace the stack files' copies before the
+    /// fleet-wide rules run (a tenant in exactly one ring, one default): the registry is the truth for them.
+    /// </param>
+    public static RingFleet Load(IRepositoryFiles files, IReadOnlyDictionary<string, RingAssignment>? assignments = null)
     {
         var problems = new List<ConfigProblem>();
-        var fleet = TryLoad(files, problems);
+        var fleet = TryLoad(files, problems, assignments);
         return problems.Count == 0 && fleet is not null ? fleet : throw new RingConfigException(problems);
     }
 
-    public static RingFleet? TryLoad(IRepositoryFiles files, List<ConfigProblem> problems)
+    public static RingFleet? TryLoad(IRepositoryFiles files, List<ConfigProblem> problems, IReadOnlyDictionary<string, RingAssignment>? assignments = null)
     {
         var projectText = files.ReadText(ProjectFile);
         if (projectText is null)
@@ -48,6 +53,11 @@ public static class FleetLoader
         rings.Sort((a, b) => a.Config.PromotionOrder != b.Config.PromotionOrder
             ? a.Config.PromotionOrder.CompareTo(b.Config.PromotionOrder)
             : string.CompareOrdinal(a.Name, b.Name));
+        if (assignments is not null)
+        {
+            rings = [.. Assignments.Apply(rings, assignments)];
+        }
+
         FleetRules.Check(rings, shared, problems);
         return problems.Count == 0 && shared is not null ? new RingFleet(rings, shared) : null;
     }

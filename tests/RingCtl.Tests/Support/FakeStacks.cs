@@ -7,15 +7,15 @@ using RingInfra.Core.Locks;
 namespace RingCtl.Tests.Support;
 
 /// <summary>
-/// A stand-in for the Pulumi engine behind <see cref="IStackRunner"/> (the real one cannot run here): it
-/// keeps each stack's config, and on update "deploys" it — the tenants it was given and the lock file as
-/// it is on disk at that moment — so tests can check that stacks end up where the registry says.
+/// A stand-in for the Pulumi engine behind <see cref="IStackRunner"/> (the real one cannot run here): config is
+/// written to the stack file with the runners' own <see cref="StackConfigFile"/>, and an update "deploys" what
+/// the engine would read — the stack file's tenants and the lock file as they are on disk at that moment — so
+/// tests can check that stacks end up where the registry says.
 /// Every call is recorded; one call can be made to fail.
 /// </summary>
 public sealed class FakeStacks : IStackRunner
 {
     private readonly string _root;
-    private readonly ConcurrentDictionary<string, string> _config = new();
     private readonly ConcurrentDictionary<string, (IReadOnlyList<string> Tenants, string LockHash, string Revision)> _deployed = new();
     private int _calls;
     private int _sharedRevision;
@@ -54,7 +54,7 @@ public sealed class FakeStacks : IStackRunner
     public Task SetConfigAsync(StackId stack, string key, string value, CancellationToken cancellationToken)
     {
         Record($"config {stack.Name} {key}={value}");
-        _config[$"{stack.Name}|{key}"] = value;
+        StackConfigFile.Set(_root, stack, key, StackConfigFile.Parse(value));
         return Task.CompletedTask;
     }
 
@@ -78,10 +78,7 @@ public sealed class FakeStacks : IStackRunner
             return StackChanges.None;
         }
 
-        var file = FleetLoader.Load(new DirectoryFiles(_root)).Find(stack.Name);
-        var tenants = _config.TryGetValue($"{stack.Name}|ring-infra:tenants", out var json)
-            ? System.Text.Json.JsonSerializer.Deserialize<string[]>(json)!
-            : file?.Config.Tenants.ToArray() ?? [];
+        var tenants = StackConfigFile.ReadOwn(_root, stack)["tenants"] is System.Text.Json.Nodes.JsonArray list ? list.Select(t => t?.ToString() ?? "").ToArray() : [];
         var lockHash = ModuleLockParser.Parse(await File.ReadAllTextAsync(Path.Combine(_root, "stacks", "locks", $"{stack.Name}.lock.json"), cancellationToken), stack.Name, stack.Name).Hash;
         _deployed[stack.Name] = ([.. tenants.Order(StringComparer.Ordinal)], lockHash, $"rev-{_sharedRevision}");
         return new StackChanges(0, 1, 0, 0, 30);

@@ -80,7 +80,7 @@ public static class PromoteCommands
                 throw Promotion.Refused(preview);
             }
 
-            var changes = Promotion.ChangedObjects(preview, session.Operations.LoadFleet());
+            var changes = Promotion.ChangedObjects(preview, await session.Operations.LoadFleetAsync(ct).ConfigureAwait(false));
             TenantCommands.Report(context, json, Summary(preview, true, null, changes),
                 $"would {preview.CommitMessage} (all gates pass); objects that change in {preview.Target.Name}: {string.Join(", ", changes)}");
             return ExitCodes.Ok;

@@ -40,7 +40,7 @@ public static class TenantCommands
 
             if (parse.GetValue(dryRun))
             {
-                var changes = OfflineChanges(session.Operations.LoadFleet(), plan);
+                var changes = OfflineChanges(await session.Operations.LoadFleetAsync(ct).ConfigureAwait(false), plan);
                 Report(context, json, new JsonObject
                 {
                     ["tenant"] = plan.Tenant,

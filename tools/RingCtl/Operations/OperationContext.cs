@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using RingCtl.Cli;
 using RingCtl.Registry;
 using RingCtl.Stacks;
@@ -35,18 +36,96 @@ public sealed class OperationContext
     /// <summary>The lease owner: who, which process, and which run (two runs in one process never share a lease).</summary>
     public string Owner => LeaseOwner.Describe(Actor, _run);
 
-    /// <summary>The repository's rings and shared facts, validated (every problem at once, exit 2).</summary>
-    public RingFleet LoadFleet()
+    /// <summary>
+    /// The repository's rings and shared facts, validated (every problem at once, exit 2) — as the files say,
+    /// tenant lists included. Seeding reads this; every changing command reads <see cref="LoadFleetAsync"/>.
+    /// </summary>
+    public RingFleet LoadFleet() => Load(null);
+
+    private RingFleet Load(IReadOnlyDictionary<string, RingAssignment>? assignments)
     {
         try
         {
-            return FleetLoader.Load(new DirectoryFiles(Root));
+            return FleetLoader.Load(new DirectoryFiles(Root), assignments);
         }
         catch (RingConfigException e)
         {
             throw new CommandException(ExitCodes.Usage, "invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, e.Problems.Select(p => "  " + p.Message)));
         }
     }
+
+    /// <summary>What the registry holds for every ring: tenants, default, active (the one source of truth for them).</summary>
+    public async Task<IReadOnlyDictionary<string, RingAssignment>> AssignmentsAsync(CancellationToken ct)
+    {
+        var rings = await Registry.ListRingsAsync(ct).ConfigureAwait(false);
+        var tenants = (await Registry.TenantsAsync(null, ct).ConfigureAwait(false)).ToLookup(t => t.Ring, t => t.Tenant);
+        return rings.ToDictionary(r => r.Name, r => new RingAssignment([.. tenants[r.Name].Order(StringComparer.Ordinal)], r.IsDefault, r.IsActive), StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The fleet as a stack update deploys it: the repository's rings with the registry's tenants, default and
+    /// active flags. Every decision, dry run and policy check of a changing command works on this.
+    /// </summary>
+    public async Task<RingFleet> LoadFleetAsync(CancellationToken ct) =>
+        Load(await AssignmentsAsync(ct).ConfigureAwait(false));
+
+    /// <summary>
+    /// The one way a ring stack is updated: select it, write what the registry holds (tenants, default, active)
+    /// into its stack config where the file differs — the Automation API runner writes it to
+    /// <c>Pulumi.&lt;ring&gt;.yaml</c> — then update. An update can never deploy a tenant list the registry does
+    /// not hold, whatever the file said.
+    /// </summary>
+    public async Task UpdateRingAsync(string ring, CancellationToken ct)
+    {
+        var stack = StackId.Ring(ring);
+        await Stacks.SelectOrCreateAsync(stack, ct).ConfigureAwait(false);
+        await WriteAssignmentAsync(ring, ct).ConfigureAwait(false);
+        Progress.Report($"updating {stack}");
+        await Stacks.UpdateAsync(stack, Progress, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes the registry's tenants, default and active flags into the ring's stack config where they differ:
+    /// through the stack runner, or with <paramref name="write"/> (the same <see cref="StackConfigFile.Set"/> the
+    /// runners use) where no stack can be reached.
+    /// </summary>
+    public async Task WriteAssignmentAsync(string ring, CancellationToken ct, Action<string, StackId, string, JsonNode?>? write = null)
+    {
+        Task Set(StackId stack, string key, string value, CancellationToken token)
+        {
+            if (write is null)
+            {
+                return Stacks.SetConfigAsync(stack, key, value, token);
+            }
+
+            write(Root, stack, key, StackConfigFile.Parse(value));
+            return Task.CompletedTask;
+        }
+
+        var stack = StackId.Ring(ring);
+        var record = await Registry.FindRingAsync(ring, ct).ConfigureAwait(false)
+            ?? throw new CommandException(ExitCodes.Usage, $"ring: '{ring}' is not a ring of the registry (ringctl ring add creates one)");
+        var tenants = (await Registry.TenantsAsync(ring, ct).ConfigureAwait(false)).Select(t => t.Tenant).Order(StringComparer.Ordinal).ToList();
+        var own = StackConfigFile.ReadOwn(Root, stack);
+        var fileTenants = own[ConfigKeys.Tenants] is JsonArray list ? list.Select(t => t?.ToString() ?? "").ToHashSet(StringComparer.Ordinal) : [];
+        if (!fileTenants.SetEquals(tenants))
+        {
+            await Set(stack, $"{ConfigKeys.Project}:{ConfigKeys.Tenants}", Json(tenants), ct).ConfigureAwait(false);
+        }
+
+        if (Flag(own[ConfigKeys.Default], false) != record.IsDefault)
+        {
+            await Set(stack, $"{ConfigKeys.Project}:{ConfigKeys.Default}", record.IsDefault ? "true" : "false", ct).ConfigureAwait(false);
+        }
+
+        if (Flag(own[ConfigKeys.Active], true) != record.IsActive)
+        {
+            await Set(stack, $"{ConfigKeys.Project}:{ConfigKeys.Active}", record.IsActive ? "true" : "false", ct).ConfigureAwait(false);
+        }
+    }
+
+    private static bool Flag(JsonNode? node, bool missing) =>
+        node is JsonValue v && v.TryGetValue<bool>(out var b) ? b : missing;
 
     /// <summary>
     /// Before the gates decide (without a lease): a ring another run holds, or one an earlier run left an

@@ -44,7 +44,7 @@ public sealed class Promotion
     /// </summary>
     public async Task<Plan> PlanAsync(Request r, CancellationToken ct)
     {
-        var fleet = _ctx.LoadFleet();
+        var fleet = await _ctx.LoadFleetAsync(ct).ConfigureAwait(false);
         var (target, source, current) = Validate(r, fleet);
         var module = await ResolveAsync(r, fleet, source, current, ct).ConfigureAwait(false);
         var runs = fleet.Rings.Where(x => x.Lock.Find(r.Module)?.Version.Equals(module.Version) == true).ToList();
@@ -249,9 +249,7 @@ public sealed class Promotion
             await _ctx.Log.StepAsync(id, "lock written", ct).ConfigureAwait(false);
             OperationContext.CrashPoint(CrashSteps.Promotion(plan.Request.IsRollback, "lock-written"));
             step = $"update {target}";
-            await _ctx.Stacks.SelectOrCreateAsync(stack, ct).ConfigureAwait(false);
-            _ctx.Progress.Report($"updating {stack}");
-            await _ctx.Stacks.UpdateAsync(stack, _ctx.Progress, ct).ConfigureAwait(false);
+            await _ctx.UpdateRingAsync(target, ct).ConfigureAwait(false);
             OperationContext.CrashPoint(CrashSteps.Promotion(plan.Request.IsRollback, "updated"));
             step = "verify";
             await _ctx.Log.StepAsync(id, step, ct).ConfigureAwait(false);
@@ -293,7 +291,7 @@ public sealed class Promotion
         {
             try
             {
-                await _ctx.Stacks.UpdateAsync(StackId.Ring(target), _ctx.Progress, CancellationToken.None).ConfigureAwait(false);
+                await _ctx.UpdateRingAsync(target, CancellationToken.None).ConfigureAwait(false);
                 restored += " and its stack re-converged";
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -1,4 +1,5 @@
 using RingCtl.Registry;
+using RingInfra.Core.Config;
 using RingCtl.Stacks;
 using RingInfra.Core.Fleet;
 using RingInfra.Core.Locks;
@@ -49,7 +50,7 @@ public sealed class Reconciler
             findings.Add(new("pending", $"#{op.Id}", op.Summary, action));
         }
 
-        findings.AddRange(await DriftAsync(ct).ConfigureAwait(false));
+        findings.AddRange(await DriftAsync(apply, ct).ConfigureAwait(false));
         return findings;
     }
 
@@ -100,7 +101,7 @@ public sealed class Reconciler
     private async Task<string?> GateAsync(OperationRecord op, CancellationToken ct)
     {
         var updates = op.Kind is "promote" or "rollback" ? (LockHas(op) ? [op.Rings[^1]] : []) : op.Rings;
-        var fleet = _ctx.LoadFleet();
+        var fleet = await _ctx.LoadFleetAsync(ct).ConfigureAwait(false);
         var rings = updates.Select(fleet.Find).OfType<RingDefinition>().ToList();
         if (rings.Count == 0)
         {
@@ -145,11 +146,7 @@ public sealed class Reconciler
                 _ctx.RequireStacks();
                 foreach (var r in op.Rings.Reverse())
                 {
-                    var stack = StackId.Ring(r);
-                    await _ctx.Stacks.SelectOrCreateAsync(stack, ct).ConfigureAwait(false);
-                    var tenants = (await _ctx.Registry.TenantsAsync(r, ct).ConfigureAwait(false)).Select(t => t.Tenant);
-                    await _ctx.Stacks.SetConfigAsync(stack, TenantMove.ConfigKey, OperationContext.Json(tenants), ct).ConfigureAwait(false);
-                    await _ctx.Stacks.UpdateAsync(stack, _ctx.Progress, ct).ConfigureAwait(false);
+                    await _ctx.UpdateRingAsync(r, ct).ConfigureAwait(false);
                 }
 
                 break;
@@ -212,54 +209,85 @@ public sealed class Reconciler
         return "resumed, succeeded";
     }
 
-    private async Task UpdateAsync(string ring, CancellationToken ct)
-    {
-        var stack = StackId.Ring(ring);
-        await _ctx.Stacks.SelectOrCreateAsync(stack, ct).ConfigureAwait(false);
-        _ctx.Progress.Report($"updating {stack}");
-        await _ctx.Stacks.UpdateAsync(stack, _ctx.Progress, ct).ConfigureAwait(false);
-    }
+    private Task UpdateAsync(string ring, CancellationToken ct) => _ctx.UpdateRingAsync(ring, ct);
 
-    /// <summary>Registry against repository: tenant lists in the stack files, lock versions against recorded landings.</summary>
-    private async Task<IReadOnlyList<Finding>> DriftAsync(CancellationToken ct)
+    /// <summary>
+    /// Registry against repository. A stack file whose tenants, default or active flag differ from the registry
+    /// is drift that <c>--apply</c> removes: it writes the registry's assignment into the file (the same code as
+    /// before every update) and updates the ring where stacks can be updated. Lock versions the registry never
+    /// recorded, and files and registry rows without each other, are reported with what to do: reconcile does
+    /// not guess a version or invent a ring.
+    /// </summary>
+    private async Task<IReadOnlyList<Finding>> DriftAsync(bool apply, CancellationToken ct)
     {
         var findings = new List<Finding>();
-        var fleet = _ctx.LoadFleet();
-        foreach (var ring in await _ctx.Registry.ListRingsAsync(ct).ConfigureAwait(false))
+        var files = new DirectoryFiles(_ctx.Root);
+        var ringFiles = files.ListFiles("").Where(FleetLoader.IsRingFile).Select(f => f["Pulumi.".Length..^".yaml".Length]).ToHashSet(StringComparer.Ordinal);
+        var assignments = await _ctx.AssignmentsAsync(ct).ConfigureAwait(false);
+        foreach (var (ring, registered) in assignments.Where(a => a.Value.Active))
         {
-            var def = fleet.Find(ring.Name);
-            if (def is null)
+            if (!ringFiles.Contains(ring))
             {
-                findings.Add(new("drift", ring.Name, "in the registry but has no stack file", $"add Pulumi.{ring.Name}.yaml or retire the ring"));
+                findings.Add(new("missing", ring, "in the registry but has no stack file", $"not changed by reconcile: restore Pulumi.{ring}.yaml from git, or retire the ring"));
                 continue;
             }
 
-            var registered = (await _ctx.Registry.TenantsAsync(ring.Name, ct).ConfigureAwait(false)).Select(t => t.Tenant).ToList();
-            if (!registered.SequenceEqual(def.Config.Tenants))
+            var own = StackConfigFile.ReadOwn(_ctx.Root, StackId.Ring(ring));
+            var drift = Assignments.Drift(ring,
+                own[ConfigKeys.Tenants] is System.Text.Json.Nodes.JsonArray list ? [.. list.Select(t => t?.ToString() ?? "")] : [],
+                own[ConfigKeys.Default] is System.Text.Json.Nodes.JsonValue d && d.TryGetValue<bool>(out var isDefault) && isDefault,
+                own[ConfigKeys.Active] is not System.Text.Json.Nodes.JsonValue a || !a.TryGetValue<bool>(out var active) || active,
+                registered);
+            if (drift.Count > 0)
             {
-                findings.Add(new("drift", ring.Name, $"tenants: registry [{string.Join(", ", registered)}], stack file [{string.Join(", ", def.Config.Tenants)}]",
-                    "the registry wins: the next update of the ring sets its tenants"));
+                var action = _ctx.Stacks is UnavailableStackRunner
+                    ? $"write the registry's assignment into Pulumi.{ring}.yaml (the registry wins); its stack is updated by the next ringctl up {ring}"
+                    : $"write the registry's assignment into Pulumi.{ring}.yaml (the registry wins) and update {ring}";
+                findings.Add(new("drift", ring, string.Join("; ", drift), apply ? await ConvergeFileAsync(ring, action, ct).ConfigureAwait(false) : action));
             }
 
-            foreach (var m in def.Lock.Modules)
+            var lockFile = LockFiles.PathOf(_ctx.Root, ring);
+            var lockText = File.Exists(lockFile) ? await File.ReadAllTextAsync(lockFile, ct).ConfigureAwait(false) : null;
+            var moduleLock = lockText is null ? null : ModuleLockParser.TryParse(lockText, ring, lockFile, []);
+            var landed = await _ctx.Registry.LandedVersionsAsync(ring, ct).ConfigureAwait(false);
+            foreach (var m in moduleLock?.Modules ?? [])
             {
-                var landing = await _ctx.Registry.LandingAsync(ring.Name, m.Alias, ct).ConfigureAwait(false);
-                if (landing?.Version != m.Version.ToString())
+                if (landed.GetValueOrDefault(m.Alias) != m.Version.ToString())
                 {
-                    findings.Add(new("drift", ring.Name, $"{m.Alias}: lock has {m.Version}, registry recorded {landing?.Version ?? "no landing"}",
-                        "the lock changed outside ringctl: its bake time is unknown until it is promoted through ringctl"));
+                    findings.Add(new("unrecorded", ring, $"{m.Alias}: lock has {m.Version}, registry recorded {landed.GetValueOrDefault(m.Alias) ?? "no landing"}",
+                        $"not changed by reconcile: up refuses the ring until {m.Alias} {m.Version} is promoted through ringctl or the lock is restored"));
                 }
             }
         }
 
-        foreach (var def in fleet.Rings.Where(d => !findings.Any(f => f.Subject == d.Name)))
+        foreach (var ring in ringFiles.Where(r => !assignments.ContainsKey(r)).Order(StringComparer.Ordinal))
         {
-            if (await _ctx.Registry.FindRingAsync(def.Name, ct).ConfigureAwait(false) is null)
-            {
-                findings.Add(new("drift", def.Name, "has a stack file but is not in the registry", "ringctl ring add it, or remove the file"));
-            }
+            findings.Add(new("unregistered", ring, "has a stack file but is not in the registry", "not changed by reconcile: ringctl ring add it, or remove the file"));
         }
 
         return findings;
+    }
+
+    /// <summary>--apply for a drift finding: the assignment written (and the ring updated where it can be).</summary>
+    private async Task<string> ConvergeFileAsync(string ring, string action, CancellationToken ct)
+    {
+        try
+        {
+            if (_ctx.Stacks is UnavailableStackRunner)
+            {
+                await _ctx.WriteAssignmentAsync(ring, ct, StackConfigFile.Set).ConfigureAwait(false);
+            }
+            else
+            {
+                await using var lease = await _ctx.LeaseAsync([ring], ct).ConfigureAwait(false);
+                await _ctx.UpdateRingAsync(ring, ct).ConfigureAwait(false);
+            }
+
+            return $"{action} -> done";
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return $"{action} -> FAILED: {e.Message}";
+        }
     }
 }

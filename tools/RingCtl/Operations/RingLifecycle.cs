@@ -55,7 +55,7 @@ public sealed class RingLifecycle
         var ring = plan.After.Find(plan.Ring.Name)!;
         var request = await new ChangeGuard(_ctx).BaseAsync(ChangePath.RingAdd, ring, ChangeGuard.Consent.None, ct).ConfigureAwait(false) with
         {
-            Violations = ChangeGuard.Violations(plan.After, [ring.Name]),
+            Violations = ChangeGuard.Violations(Assignments.Apply(plan.After, await _ctx.AssignmentsAsync(ct).ConfigureAwait(false)), [ring.Name]),
         };
         return ChangeGates.Decide(request);
     }
@@ -101,10 +101,7 @@ public sealed class RingLifecycle
             OperationContext.CrashPoint(CrashSteps.RingAddFilesWritten);
             if (updateStack)
             {
-                var stack = StackId.Ring(name);
-                await _ctx.Stacks.SelectOrCreateAsync(stack, ct).ConfigureAwait(false);
-                _ctx.Progress.Report($"updating {stack}");
-                await _ctx.Stacks.UpdateAsync(stack, _ctx.Progress, ct).ConfigureAwait(false);
+                await _ctx.UpdateRingAsync(name, ct).ConfigureAwait(false);
                 OperationContext.CrashPoint(CrashSteps.RingAddUpdated);
             }
 

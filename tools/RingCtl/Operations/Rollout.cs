@@ -39,13 +39,15 @@ public sealed class Rollout
         var intent = new OperationIntent(kind, names, _ctx.Actor, reason) { ApprovedBy = consent.ApprovedBy };
         var what = $"{(kind == "up" ? "up" : "secrets sync")} {string.Join(", ", names)}";
         await _ctx.EnsureSettledAsync(names, ct).ConfigureAwait(false);
-        await guard.EnforceAsync(intent, what, await guard.DecideRingsAsync(path, _ctx.LoadFleet(), rings, consent, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+        var before = await _ctx.LoadFleetAsync(ct).ConfigureAwait(false);
+        await RequireRegisteredAsync(names, ct).ConfigureAwait(false);
+        await guard.EnforceAsync(intent, what, await guard.DecideRingsAsync(path, before, [.. names.Select(n => before.Find(n)!)], consent, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
         _ctx.RequireStacks();
         var lease = await _ctx.LeaseAsync(names, ct).ConfigureAwait(false);
         try
         {
             // Under the lease, on the files and registry as they are now (a change racing this one has finished).
-            var fleet = _ctx.LoadFleet();
+            var fleet = await _ctx.LoadFleetAsync(ct).ConfigureAwait(false);
             var now = names.Select(n => fleet.Find(n) ?? throw new CommandException(ExitCodes.Conflict, $"ring {n} disappeared from the repository while waiting for its lease")).ToList();
             var decision = await guard.EnforceAsync(intent, what, await guard.DecideRingsAsync(path, fleet, now, consent, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
             return (lease, ChangeGuard.Record(intent, decision));
@@ -54,6 +56,24 @@ public sealed class Rollout
         {
             await lease.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>Only rings the registry knows and holds active are updated (a retired ring's stack is gone).</summary>
+    private async Task RequireRegisteredAsync(IReadOnlyList<string> names, CancellationToken ct)
+    {
+        foreach (var name in names)
+        {
+            var record = await _ctx.Registry.FindRingAsync(name, ct).ConfigureAwait(false);
+            if (record is null)
+            {
+                throw new CommandException(ExitCodes.Usage, $"ring: '{name}' is not a ring of the registry (its stack file exists, but only `ringctl ring add` creates a ring)");
+            }
+
+            if (!record.IsActive)
+            {
+                throw new CommandException(ExitCodes.Usage, $"ring: '{name}' is retired (inactive); a retired ring is not updated");
+            }
         }
     }
 
@@ -173,11 +193,8 @@ public sealed class Rollout
 
     private async Task UpdateRingAsync(long id, string ring, CancellationToken ct)
     {
-        var stack = StackId.Ring(ring);
         await _ctx.Log.StepAsync(id, $"update {ring}", ct).ConfigureAwait(false);
-        await _ctx.Stacks.SelectOrCreateAsync(stack, ct).ConfigureAwait(false);
-        _ctx.Progress.Report($"updating {stack}");
-        await _ctx.Stacks.UpdateAsync(stack, _ctx.Progress, ct).ConfigureAwait(false);
+        await _ctx.UpdateRingAsync(ring, ct).ConfigureAwait(false);
     }
 
     /// <summary>

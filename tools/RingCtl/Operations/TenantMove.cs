@@ -52,7 +52,7 @@ public sealed class TenantMove
         var intent = new OperationIntent("tenant-move", [plan.From, plan.To], _ctx.Actor, reason) { Tenant = plan.Tenant, From = plan.From, To = plan.To };
         await _ctx.EnsureSettledAsync([plan.From, plan.To], ct).ConfigureAwait(false);
         var guard = new ChangeGuard(_ctx);
-        var after = FleetChanges.MoveTenant(_ctx.LoadFleet(), plan.Tenant, plan.From, plan.To);
+        var after = FleetChanges.MoveTenant(await _ctx.LoadFleetAsync(ct).ConfigureAwait(false), plan.Tenant, plan.From, plan.To);
         var rings = new[] { plan.To, plan.From }.Select(after.Find).OfType<RingDefinition>().ToList();
         var decision = await guard.DecideRingsAsync(ChangePath.TenantMove, after, rings, ChangeGuard.Consent.None, ct).ConfigureAwait(false);
         intent = ChangeGuard.Record(intent, await guard.EnforceAsync(intent, $"assign {plan.Tenant} to {plan.To}", decision, ct).ConfigureAwait(false));
@@ -92,20 +92,15 @@ public sealed class TenantMove
         }
     }
 
-    /// <summary>Sets the ring's stack config to the registry's tenant list and updates it.</summary>
+    /// <summary>Updates the ring's stack with the registry's tenant list (<see cref="OperationContext.UpdateRingAsync"/>).</summary>
     private async Task ConvergeAsync(long? opId, string ring, CancellationToken ct)
     {
-        var stack = StackId.Ring(ring);
         if (opId is { } id)
         {
             await _ctx.Log.StepAsync(id, $"update {ring}", ct).ConfigureAwait(false);
         }
 
-        await _ctx.Stacks.SelectOrCreateAsync(stack, ct).ConfigureAwait(false);
-        var tenants = (await _ctx.Registry.TenantsAsync(ring, ct).ConfigureAwait(false)).Select(t => t.Tenant);
-        await _ctx.Stacks.SetConfigAsync(stack, ConfigKey, OperationContext.Json(tenants), ct).ConfigureAwait(false);
-        _ctx.Progress.Report($"updating {stack}");
-        await _ctx.Stacks.UpdateAsync(stack, _ctx.Progress, ct).ConfigureAwait(false);
+        await _ctx.UpdateRingAsync(ring, ct).ConfigureAwait(false);
     }
 
     private async Task VerifyAsync(Plan plan, CancellationToken ct)

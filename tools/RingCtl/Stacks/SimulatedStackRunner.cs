@@ -8,8 +8,8 @@ namespace RingCtl.Stacks;
 
 /// <summary>
 /// <c>RINGCTL_STACK_RUNNER=simulate</c>: every stack step against a local simulation under
-/// <c>.ringctl/simulated-stacks/</c> instead of Pulumi — config is kept there (the real runner writes it to
-/// the stack file: issue 13 makes the two agree), an update "deploys" the tenants and the lock as they are
+/// <c>.ringctl/simulated-stacks/</c> instead of Pulumi — config is written to the stack file by the same code
+/// as the real runner's (so a rehearsal leaves the files a real run would), an update "deploys" the tenants and the lock as they are
 /// then, outputs report them (none before the first update). A rehearsal of a pipeline with no backend, and
 /// what the CI-script tests run the online steps against. Every call is appended to <c>calls.log</c>.
 /// </summary>
@@ -47,13 +47,11 @@ public sealed class SimulatedStackRunner : IStackRunner
         return Task.CompletedTask;
     }
 
+    /// <summary>Writes the stack file exactly as the Automation API runner does: the same <see cref="StackConfigFile.Set"/>.</summary>
     public Task SetConfigAsync(StackId stack, string key, string value, CancellationToken cancellationToken)
     {
         Log($"config {stack.Name} {key}={value}");
-        var state = Load(stack);
-        state["config"] = state["config"] as JsonObject ?? new JsonObject();
-        state["config"]![key] = value;
-        Save(stack, state);
+        StackConfigFile.Set(_root, stack, key, StackConfigFile.Parse(value));
         return Task.CompletedTask;
     }
 
@@ -73,9 +71,8 @@ public sealed class SimulatedStackRunner : IStackRunner
         }
         else
         {
-            var tenants = state["config"]?["ring-infra:tenants"] is JsonValue v && v.TryGetValue<string>(out var json)
-                ? JsonSerializer.Deserialize<string[]>(json)!
-                : FleetLoader.Load(new DirectoryFiles(_root)).Find(stack.Name)?.Config.Tenants.ToArray() ?? [];
+            // As the engine does: the program reads the tenants from the stack's own config file.
+            var tenants = StackConfigFile.ReadOwn(_root, stack)["tenants"] is JsonArray list ? list.Select(t => t?.ToString() ?? "").ToArray() : [];
             var lockText = File.ReadAllText(Path.Combine(_root, "stacks", "locks", $"{stack.Name}.lock.json"));
             state["deployed"] = new JsonObject
             {
