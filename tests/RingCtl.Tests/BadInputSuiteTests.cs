@@ -79,7 +79,7 @@ public sealed class BadInputSuiteTests
         new("up an unknown ring", ["up", "nowhere", "--yes"], 2, "ring: 'nowhere' is not a ring of this repository (known: stable, edge, canary)"),
         new("up with no ring", ["up", "--yes"], 2, "ring: name at least one ring or pass --all (known: stable, edge, canary)"),
         new("secrets sync without confirmation", ["secrets", "sync"], 2, "confirmation needed and there is no interactive terminal: pass --yes"),
-        new("an unfinished operation blocks the ring", ["tenant", "assign", "test-canary", "edge", "--yes"], 5, "has an unfinished operation #1 promote orders canary 1.7.0-beta.1 → 1.9.0 [pending at intent] by crashed-run",
+        new("an unfinished operation blocks the ring", ["tenant", "assign", "test-canary", "edge", "--yes"], 5, "ring canary has an unfinished operation #1 (promote orders 1.7.0-beta.1 → 1.9.0, at step 'intent', started ",
             Sql("insert into operations (kind, rings, module, from_value, to_value, actor) values ('promote', '{canary}', 'orders', '1.7.0-beta.1', '1.9.0', 'crashed-run')")),
         new("a ring leased by another run", Promote, 5, "ring busy: edge is held by alice (host elsewhere, pid 1, run 0a0b0c0d) since",
             Sql("insert into ring_leases (ring, owner, expires_at) values ('edge', 'alice (host elsewhere, pid 1, run 0a0b0c0d)', now() + interval '1 hour')")),

@@ -76,6 +76,38 @@ public sealed class ConcurrencyTests
     }
 
     [Fact]
+    public async Task ARunThatDied_HoldingItsLease_IsNamed_WithItsOperationAndReconcile_AndReconcileLeavesNoDrift()
+    {
+        await using var h = await OpsHarness.CreateAsync(_pg);
+        var stacks = new FakeStacks(h.Repo.Root);
+        using (var gone = System.Diagnostics.Process.Start("true")!)
+        {
+            gone.WaitForExit();
+            var owner = $"crashed-run (host {Environment.MachineName}, pid {gone.Id}, run 0a0b0c0d)";
+            var dead = await h.Log.BeginAsync(new RingCtl.Registry.OperationIntent("tenant-move", ["stable", "edge"], "crashed-run", "") { Tenant = "acme", From = "stable", To = "edge" }, default);
+            await using var c = new Npgsql.NpgsqlConnection(h.ConnectionString);
+            await c.OpenAsync();
+            await using var cmd = new Npgsql.NpgsqlCommand($"insert into ring_leases (ring, owner, expires_at, operation_id) values ('edge', @owner, now() + interval '30 minutes', {dead})", c);
+            cmd.Parameters.AddWithValue("owner", owner);
+            await cmd.ExecuteNonQueryAsync();
+
+            var blocked = await h.RunAsync(stacks, "promote", "ai", "--from", "canary", "--to", "edge", "--yes");
+
+            blocked.ExitCode.ShouldBe(ExitCodes.Conflict);
+            blocked.ErrLines.Last().ShouldStartWith($"ringctl: ring edge is blocked: the run that holds it ({owner}) is dead; it left operation #{dead} (tenant-move acme stable → edge, at step 'intent', started ");
+            blocked.ErrLines.Last().ShouldEndWith("by crashed-run) unfinished: run `ringctl reconcile --apply` to resume or abandon it");
+            stacks.Calls.ShouldBeEmpty();
+        }
+
+        var applied = await h.RunAsync(stacks, "reconcile", "--apply");
+        applied.ExitCode.ShouldBe(0, applied.Err + applied.Out);
+        var after = await h.RunAsync(stacks, "reconcile");
+        after.ExitCode.ShouldBe(0, after.Err);
+        after.ErrLines.Last().ShouldBe("reconcile: 0 unfinished operation(s), 0 drift finding(s) (report only; --apply to act)");
+        (await h.Log.PendingAsync(null, default)).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task AnAbandonedRun_BlocksItsRing_UntilReconcileResolvesIt()
     {
         await using var h = await OpsHarness.CreateAsync(_pg);
@@ -85,8 +117,8 @@ public sealed class ConcurrencyTests
 
         var blocked = await h.RunAsync(stacks, "tenant", "assign", "test-canary", "edge", "--yes");
         blocked.ExitCode.ShouldBe(ExitCodes.Conflict);
-        blocked.ErrLines.Last().ShouldStartWith($"ringctl: ring canary has an unfinished operation #{dead} promote orders canary 1.7.0-beta.1 → 1.9.0 [pending at intent] by crashed-run, started ");
-        blocked.ErrLines.Last().ShouldEndWith("run `ringctl reconcile --apply` to resume or abandon it");
+        blocked.ErrLines.Last().ShouldStartWith($"ringctl: ring canary has an unfinished operation #{dead} (promote orders 1.7.0-beta.1 → 1.9.0, at step 'intent', started ");
+        blocked.ErrLines.Last().ShouldEndWith("by crashed-run): run `ringctl reconcile --apply` to resume or abandon it");
         (await h.Registry.RingOfTenantAsync("test-canary", default)).ShouldBe("canary");
 
         var report = await h.RunAsync(stacks, "reconcile");

@@ -58,7 +58,9 @@ public static class OperationCommands
                     context.Out.WriteLine($"{f.Kind} {f.Subject}: {f.Detail} -> {f.Action}");
                 }
 
-                context.Err.WriteLine($"reconcile: {findings.Count(f => f.Kind == "pending")} unfinished operation(s), {findings.Count(f => f.Kind == "drift")} drift finding(s){(parse.GetValue(apply) ? "" : " (report only; --apply to act)")}");
+                var left = findings.Count(f => f.Kind is not ("pending" or "drift"));
+                context.Err.WriteLine($"reconcile: {findings.Count(f => f.Kind == "pending")} unfinished operation(s), {findings.Count(f => f.Kind == "drift")} drift finding(s)"
+                    + (left > 0 ? $", {left} finding(s) reconcile does not change" : "") + (parse.GetValue(apply) ? "" : " (report only; --apply to act)"));
             }
 
             return findings.Any(f => f.Action.Contains("FAILED", StringComparison.Ordinal)) ? ExitCodes.Infrastructure

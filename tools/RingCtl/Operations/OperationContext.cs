@@ -144,12 +144,32 @@ public sealed class OperationContext
         {
             if (rings.Contains(ring) && owner != Owner)
             {
-                throw new CommandException(ExitCodes.Conflict, new RingBusyException(ring, owner, DateTime.SpecifyKind(since, DateTimeKind.Utc), DateTime.SpecifyKind(until, DateTimeKind.Utc)).Message);
+                throw await BusyAsync(new RingBusyException(ring, owner, DateTime.SpecifyKind(since, DateTimeKind.Utc), DateTime.SpecifyKind(until, DateTimeKind.Utc)), ct).ConfigureAwait(false);
             }
         }
 
         await RefusePendingAsync(rings, ct).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// A busy ring's error. When the lease's holder ran on this machine and its process is gone, waiting is no use:
+    /// the message names the unfinished operation, its step, and <c>ringctl reconcile --apply</c>.
+    /// </summary>
+    private async Task<CommandException> BusyAsync(RingBusyException busy, CancellationToken ct)
+    {
+        if (!LeaseOwner.IsDeadHere(busy.Owner))
+        {
+            return new CommandException(ExitCodes.Conflict, busy.Message);
+        }
+
+        var pending = await Log.PendingAsync([busy.Ring], ct).ConfigureAwait(false);
+        var what = pending.Count == 0 ? "no unfinished operation is recorded" : $"it left operation {Describe(pending[0])} unfinished";
+        return new CommandException(ExitCodes.Conflict,
+            $"ring {busy.Ring} is blocked: the run that holds it ({busy.Owner}) is dead; {what}: run `ringctl reconcile --apply` to resume or abandon it");
+    }
+
+    private static string Describe(OperationRecord p) =>
+        $"#{p.Id} ({p.Kind}{(p.Tenant is null ? "" : " " + p.Tenant)}{(p.Module is null ? "" : " " + p.Module)} {p.FromValue ?? "-"} → {p.ToValue ?? "-"}, at step '{p.Step}', started {p.StartedAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} by {p.Actor})";
 
     private async Task RefusePendingAsync(IReadOnlyCollection<string> rings, CancellationToken ct)
     {
@@ -158,7 +178,7 @@ public sealed class OperationContext
         {
             var p = pending[0];
             throw new CommandException(ExitCodes.Conflict,
-                $"ring {string.Join(", ", p.Rings.Intersect(rings))} has an unfinished operation {p.Summary}, started {p.StartedAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}: run `ringctl reconcile --apply` to resume or abandon it");
+                $"ring {string.Join(", ", p.Rings.Intersect(rings))} has an unfinished operation {Describe(p)}: run `ringctl reconcile --apply` to resume or abandon it");
         }
     }
 
@@ -172,7 +192,7 @@ public sealed class OperationContext
         }
         catch (RingBusyException e)
         {
-            throw new CommandException(ExitCodes.Conflict, e.Message);
+            throw await BusyAsync(e, ct).ConfigureAwait(false);
         }
 
         try

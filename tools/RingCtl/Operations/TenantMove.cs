@@ -52,7 +52,13 @@ public sealed class TenantMove
         var intent = new OperationIntent("tenant-move", [plan.From, plan.To], _ctx.Actor, reason) { Tenant = plan.Tenant, From = plan.From, To = plan.To };
         await _ctx.EnsureSettledAsync([plan.From, plan.To], ct).ConfigureAwait(false);
         var guard = new ChangeGuard(_ctx);
-        var after = FleetChanges.MoveTenant(await _ctx.LoadFleetAsync(ct).ConfigureAwait(false), plan.Tenant, plan.From, plan.To);
+        var before = await _ctx.LoadFleetAsync(ct).ConfigureAwait(false);
+        if (before.Find(plan.From)?.Config.Tenants.Contains(plan.Tenant) != true)
+        {
+            throw await MovedMeanwhileAsync(plan, ct).ConfigureAwait(false);
+        }
+
+        var after = FleetChanges.MoveTenant(before, plan.Tenant, plan.From, plan.To);
         var rings = new[] { plan.To, plan.From }.Select(after.Find).OfType<RingDefinition>().ToList();
         var decision = await guard.DecideRingsAsync(ChangePath.TenantMove, after, rings, ChangeGuard.Consent.None, ct).ConfigureAwait(false);
         intent = ChangeGuard.Record(intent, await guard.EnforceAsync(intent, $"assign {plan.Tenant} to {plan.To}", decision, ct).ConfigureAwait(false));
@@ -61,8 +67,7 @@ public sealed class TenantMove
         var id = await _ctx.Registry.MoveTenantAsync(plan.Tenant, plan.From, plan.To, intent, ct).ConfigureAwait(false);
         if (id is not { } opId)
         {
-            var now = await _ctx.Registry.RingOfTenantAsync(plan.Tenant, ct).ConfigureAwait(false);
-            throw new CommandException(ExitCodes.Conflict, $"assign {plan.Tenant} to {plan.To}: {plan.Tenant} is no longer in {plan.From} (now in {now ?? "no ring"}); nothing was changed");
+            throw await MovedMeanwhileAsync(plan, ct).ConfigureAwait(false);
         }
 
         await lease.AttachAsync(opId, ct).ConfigureAwait(false);
@@ -90,6 +95,13 @@ public sealed class TenantMove
         {
             throw await RecoverAsync(plan, opId, step, touched, e).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The tenant left <see cref="Plan.From"/> since the plan was made (a concurrent move): a conflict, nothing changed.</summary>
+    private async Task<CommandException> MovedMeanwhileAsync(Plan plan, CancellationToken ct)
+    {
+        var now = await _ctx.Registry.RingOfTenantAsync(plan.Tenant, ct).ConfigureAwait(false);
+        return new CommandException(ExitCodes.Conflict, $"assign {plan.Tenant} to {plan.To}: {plan.Tenant} is no longer in {plan.From} (now in {now ?? "no ring"}); nothing was changed");
     }
 
     /// <summary>Updates the ring's stack with the registry's tenant list (<see cref="OperationContext.UpdateRingAsync"/>).</summary>
