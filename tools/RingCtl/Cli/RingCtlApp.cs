@@ -9,9 +9,10 @@ namespace RingCtl.Cli;
 /// </summary>
 public static class RingCtlApp
 {
-    public static RootCommand Build(CliContext context)
+    public static RootCommand Build(CliContext context) => Build(context, new GlobalOptions());
+
+    private static RootCommand Build(CliContext context, GlobalOptions globals)
     {
-        var globals = new GlobalOptions();
         var root = new RootCommand("ringctl — deployment rings for the AutoCom SaaS: render, lint and plan rings; move tenants, promote modules and roll rings out as Pulumi stack updates over a PostgreSQL registry");
         root.Options.Add(globals.Json);
         root.Options.Add(globals.Root);
@@ -36,17 +37,19 @@ public static class RingCtlApp
 
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken)
     {
-        var root = Build(context);
+        var globals = new GlobalOptions();
+        var root = Build(context, globals);
         var parse = root.Parse(args);
+        // --json asks for machine output: an error is then also a JSON document on stdout (the message still goes to stderr).
+        var json = parse.Errors.Count == 0 ? parse.GetValue(globals.Json) : args.Contains("--json", StringComparer.Ordinal);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors)
-            {
-                await context.Err.WriteLineAsync($"ringctl: {error.Message}".AsMemory(), cancellationToken).ConfigureAwait(false);
-            }
+            return await FailAsync(context, json, ExitCodes.Usage, [.. parse.Errors.Select(e => e.Message), "see 'ringctl --help'"]).ConfigureAwait(false);
+        }
 
-            await context.Err.WriteLineAsync("ringctl: see 'ringctl --help'".AsMemory(), cancellationToken).ConfigureAwait(false);
-            return ExitCodes.Usage;
+        if (parse.GetValue(globals.Actor) is { } actor && (string.IsNullOrWhiteSpace(actor) || actor.Any(char.IsControl)))
+        {
+            return await FailAsync(context, json, ExitCodes.Usage, [$"--actor: must name who acts, for the operations log (got '{actor.Trim()}')"]).ConfigureAwait(false);
         }
 
         try
@@ -55,46 +58,69 @@ public static class RingCtlApp
         }
         catch (CommandException e)
         {
-            await context.Err.WriteLineAsync($"ringctl: {e.Message}".AsMemory(), cancellationToken).ConfigureAwait(false);
+            var lines = new List<string> { e.Message };
             if (RingInfra.Core.Kube.ImmutableFieldAdvice.For(e.Message) is { } advice)
             {
-                await context.Err.WriteLineAsync($"ringctl: {advice}".AsMemory(), CancellationToken.None).ConfigureAwait(false);
+                lines.Add(advice);
             }
 
-            return e.ExitCode;
+            return await FailAsync(context, json, e.ExitCode, lines).ConfigureAwait(false);
         }
         catch (Npgsql.NpgsqlException e)
         {
-            await context.Err.WriteLineAsync($"ringctl: registry: {e.Message}".AsMemory(), CancellationToken.None).ConfigureAwait(false);
-            return ExitCodes.Infrastructure;
+            return await FailAsync(context, json, ExitCodes.Infrastructure, [$"registry: {e.Message}"]).ConfigureAwait(false);
         }
         catch (Stacks.StackRunnerUnavailableException e)
         {
-            await context.Err.WriteLineAsync($"ringctl: {e.Message}".AsMemory(), CancellationToken.None).ConfigureAwait(false);
-            return ExitCodes.Infrastructure;
+            return await FailAsync(context, json, ExitCodes.Infrastructure, [e.Message]).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            await context.Err.WriteLineAsync("ringctl: cancelled".AsMemory(), CancellationToken.None).ConfigureAwait(false);
-            return ExitCodes.Infrastructure;
+            return await FailAsync(context, json, ExitCodes.Infrastructure, ["cancelled"]).ConfigureAwait(false);
         }
         catch (IOException e)
         {
-            await context.Err.WriteLineAsync($"ringctl: file system: {e.Message}".AsMemory(), cancellationToken).ConfigureAwait(false);
-            return ExitCodes.Infrastructure;
+            return await FailAsync(context, json, ExitCodes.Infrastructure, [$"file system: {e.Message}"]).ConfigureAwait(false);
         }
         catch (UnauthorizedAccessException e)
         {
-            await context.Err.WriteLineAsync($"ringctl: file system: {e.Message}".AsMemory(), cancellationToken).ConfigureAwait(false);
-            return ExitCodes.Infrastructure;
+            return await FailAsync(context, json, ExitCodes.Infrastructure, [$"file system: {e.Message}"]).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // The last resort: a bug must still end in a documented exit code.
         catch (Exception e)
 #pragma warning restore CA1031
         {
             var detail = Environment.GetEnvironmentVariable("RINGCTL_DEBUG") == "1" ? e.ToString() : $"{e.GetType().Name}: {e.Message} (set RINGCTL_DEBUG=1 for the stack trace)";
-            await context.Err.WriteLineAsync($"ringctl: internal error: {detail}".AsMemory(), CancellationToken.None).ConfigureAwait(false);
-            return ExitCodes.Internal;
+            return await FailAsync(context, json, ExitCodes.Internal, [$"internal error: {detail}"]).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Reports a failure: each message line on stderr (<c>ringctl: …</c>), and with <c>--json</c> also one document on
+    /// stdout, <c>{"error": {"code": N, "message": first line, "problems": [the listed problems]}}</c>.
+    /// </summary>
+    private static async Task<int> FailAsync(CliContext context, bool json, int code, IReadOnlyList<string> messages)
+    {
+        foreach (var message in messages)
+        {
+            await context.Err.WriteLineAsync($"ringctl: {message}".AsMemory(), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        if (json)
+        {
+            var first = messages[0].Split('\n');
+            var problems = first.Skip(1).Select(l => l.Trim()).Where(l => l.Length > 0).Concat(messages.Skip(1));
+            JsonOutput.Write(context, new System.Text.Json.Nodes.JsonObject
+            {
+                ["error"] = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["code"] = code,
+                    ["message"] = first[0].TrimEnd('\r', ':'),
+                    ["problems"] = JsonOutput.Strings(problems),
+                },
+            });
+        }
+
+        return code;
     }
 }

@@ -5,6 +5,7 @@ using RingCtl.Cli;
 using RingCtl.Operations;
 using RingCtl.Registry;
 using RingCtl.Stacks;
+using RingInfra.Core.Promotion;
 using Spectre.Console;
 
 namespace RingCtl.Commands;
@@ -41,12 +42,19 @@ public static class OperationCommands
 
     public static Command Reconcile(CliContext context, GlobalOptions globals)
     {
-        var apply = new Option<bool>("--apply") { Description = "Resume or abandon the unfinished operations (default: only report)" };
-        var command = new Command("reconcile", "Resolve operations a dead run left unfinished; report drift between registry and repository") { apply };
+        var apply = new Option<bool>("--apply") { Description = "Resume or abandon the unfinished operations and remove the drift (default: only report)" };
+        var (yes, reason, dryRun) = (CommonOptions.Yes(), CommonOptions.Reason(), CommonOptions.DryRun());
+        dryRun.Description = "Only report (the default without --apply)";
+        var command = new Command("reconcile", "Resolve operations a dead run left unfinished; report drift between registry and repository, and remove it with --apply") { apply, yes, reason, dryRun };
         command.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(apply) && parse.GetValue(dryRun))
+            {
+                throw new CommandException(ExitCodes.Usage, "reconcile: --apply acts and --dry-run only reports; give one of them");
+            }
+
             await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
-            var findings = await new Reconciler(session.Operations).RunAsync(parse.GetValue(apply), ct).ConfigureAwait(false);
+            var findings = await new Reconciler(session.Operations).RunAsync(parse.GetValue(apply), ct, parse.GetValue(reason) ?? "").ConfigureAwait(false);
             if (parse.GetValue(globals.Json))
             {
                 JsonOutput.Write(context, new JsonArray([.. findings.Select(f => (JsonNode?)new JsonObject { ["kind"] = f.Kind, ["subject"] = f.Subject, ["detail"] = f.Detail, ["action"] = f.Action })]));
@@ -74,14 +82,23 @@ public static class OperationCommands
     {
         var (yes, reason) = (CommonOptions.Yes(), CommonOptions.Reason());
         var (overrides, approvedBy) = (CommonOptions.Override(), CommonOptions.ApprovedBy());
-        var sync = new Command("sync", "Update the shared stack, then every ring in rollout order; check each carries the new secrets revision (runs inside a freeze window; the log notes it)") { overrides, approvedBy, yes, reason };
+        var dryRun = CommonOptions.DryRun();
+        dryRun.Description = "Decide the gates and say what would be updated; change nothing";
+        var sync = new Command("sync", "Update the shared stack, then every active ring in rollout order; check each carries the new secrets revision (runs inside a freeze window; the log notes it)") { overrides, approvedBy, yes, reason, dryRun };
         sync.SetAction(async (parse, ct) =>
         {
             var consent = ChangeGuard.Consent.Parse(parse.GetValue(overrides), parse.GetValue(approvedBy), parse.GetValue(reason));
             await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
-            var rings = session.Operations.LoadFleet().Rings;
+            var rollout = new Rollout(session.Operations);
+            var rings = await rollout.ActiveAsync((await session.Operations.LoadFleetAsync(ct).ConfigureAwait(false)).Rings, ct).ConfigureAwait(false);
+            if (parse.GetValue(dryRun))
+            {
+                return DryRun(context, parse.GetValue(globals.Json), "secrets sync", await rollout.DecideAsync(ChangePath.SecretsSync, rings, consent, ct).ConfigureAwait(false), rings,
+                    $"would update the shared stack, then {string.Join(", ", rings.Select(r => r.Name))}");
+            }
+
             Confirmation.Require(context, $"update the shared stack and {rings.Count} ring stack(s)?", parse.GetValue(yes));
-            var (id, revision) = await new Rollout(session.Operations).SecretsSyncAsync(rings, consent, parse.GetValue(reason)!, ct).ConfigureAwait(false);
+            var (id, revision) = await rollout.SecretsSyncAsync(rings, consent, parse.GetValue(reason)!, ct).ConfigureAwait(false);
             TenantCommands.Report(context, parse.GetValue(globals.Json), new JsonObject { ["operation"] = id, ["secretsRevision"] = revision, ["rings"] = JsonOutput.Strings(Rollout.Order(rings).Select(r => r.Name)) },
                 $"secrets revision {revision} rolled through {string.Join(", ", Rollout.Order(rings).Select(r => r.Name))} (operation #{id})");
             return ExitCodes.Ok;
@@ -94,10 +111,11 @@ public static class OperationCommands
         var rings = RingArgument.Create("Rings to update");
         var all = new Option<bool>("--all") { Description = "Every ring, in rollout order (highest promotion order first)" };
         var install = new Option<bool>("--install-pulumi") { Description = "Where no pulumi CLI is found, install the version the Automation API pins into ~/.pulumi/versions/<version>, then go on" };
-        var (yes, reason) = (CommonOptions.Yes(), CommonOptions.Reason());
+        var (yes, reason, dryRun) = (CommonOptions.Yes(), CommonOptions.Reason(), CommonOptions.DryRun());
+        dryRun.Description = "Decide the gates and say what would be updated; change nothing (needs no Pulumi)";
         var (overrides, approvedBy) = (CommonOptions.Override(), CommonOptions.ApprovedBy());
         var command = new Command("up", "Update ring stacks, in rollout order, stopping at the first failure (the shared stack first when it has never been deployed); gates: freeze, lock provenance, policies")
-            { rings, all, install, overrides, approvedBy, yes, reason };
+            { rings, all, install, overrides, approvedBy, yes, reason, dryRun };
         command.SetAction(async (parse, ct) =>
         {
             var fleet = FleetSession.Open(parse, globals, context);
@@ -109,20 +127,51 @@ public static class OperationCommands
             }
 
             // Say why stacks cannot be updated before starting or touching a registry.
-            if (context.StackRunnerFactory(fleet.Root) is UnavailableStackRunner unavailable)
+            if (!parse.GetValue(dryRun) && context.StackRunnerFactory(fleet.Root) is UnavailableStackRunner unavailable)
             {
                 throw new StackRunnerUnavailableException(unavailable.Reason);
             }
 
             await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
+            var rollout = new Rollout(session.Operations);
+            if (parse.GetValue(all))
+            {
+                // --all means the rings the registry holds active; a retired ring is not updated.
+                selected = await rollout.ActiveAsync(selected, ct).ConfigureAwait(false);
+            }
+
+            if (parse.GetValue(dryRun))
+            {
+                return DryRun(context, parse.GetValue(globals.Json), "up", await rollout.DecideAsync(ChangePath.Up, selected, consent, ct).ConfigureAwait(false), selected,
+                    $"would update {string.Join(", ", Rollout.Order(selected).Select(r => r.Name))}");
+            }
+
             session.Operations.RequireStacks();
             Confirmation.Require(context, $"update {string.Join(", ", Rollout.Order(selected).Select(r => r.Name))}?", parse.GetValue(yes));
-            var up = await new Rollout(session.Operations).UpAsync(selected, consent, parse.GetValue(reason)!, ct).ConfigureAwait(false);
+            var up = await rollout.UpAsync(selected, consent, parse.GetValue(reason)!, ct).ConfigureAwait(false);
             TenantCommands.Report(context, parse.GetValue(globals.Json), new JsonObject { ["operation"] = up.Id, ["rings"] = JsonOutput.Strings(Rollout.Order(selected).Select(r => r.Name)), ["sharedDeployed"] = up.SharedDeployed },
                 $"updated {(up.SharedDeployed ? "the shared stack (first run), then " : "")}{string.Join(", ", Rollout.Order(selected).Select(r => r.Name))} (operation #{up.Id})");
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>A dry run of <c>up</c> or <c>secrets sync</c>: the gates' decision (refused: the error, nothing logged), else what would run.</summary>
+    private static int DryRun(CliContext context, bool json, string what, GateDecision decision, IReadOnlyList<RingInfra.Core.Fleet.RingDefinition> rings, string wouldDo)
+    {
+        if (!decision.Allowed)
+        {
+            throw ChangeGuard.Refusal($"{what} {string.Join(", ", Rollout.Order(rings).Select(r => r.Name))}", decision);
+        }
+
+        TenantCommands.Report(context, json, new JsonObject
+        {
+            ["dryRun"] = true,
+            ["rings"] = JsonOutput.Strings(Rollout.Order(rings).Select(r => r.Name)),
+            ["overridden"] = PromoteCommands.Gates(decision.Overridden),
+            ["notes"] = JsonOutput.Strings(decision.Notes),
+        }, $"{wouldDo} (all gates pass){string.Concat(decision.Notes.Select(n => "; " + n))}");
+        return ExitCodes.Ok;
     }
 
     public static Command History(CliContext context, GlobalOptions globals)
@@ -134,8 +183,23 @@ public static class OperationCommands
         var command = new Command("history", "The operations log: who, what, why, from → to, status, timings") { ring, tenant, module, limit };
         command.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(limit) is < 1 or > 10_000)
+            {
+                throw new CommandException(ExitCodes.Usage, $"--limit: must be between 1 and 10000 (got {parse.GetValue(limit)})");
+            }
+
             await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
-            var ops = await session.Operations.Log.HistoryAsync(parse.GetValue(ring), parse.GetValue(tenant), parse.GetValue(module), Math.Clamp(parse.GetValue(limit), 1, 10_000), ct).ConfigureAwait(false);
+            // A filter naming nothing the registry has ever known is a typo, not an empty history.
+            var log = session.Operations.Log;
+            foreach (var (option, value, kind) in new[] { ("--ring", parse.GetValue(ring), "ring"), ("--tenant", parse.GetValue(tenant), "tenant"), ("--module", parse.GetValue(module), "module") })
+            {
+                if (value is not null && !await log.KnowsAsync(kind, value, ct).ConfigureAwait(false))
+                {
+                    throw new CommandException(ExitCodes.Usage, $"{option}: '{value}' is no {kind} the registry or its log has ever known");
+                }
+            }
+
+            var ops = await log.HistoryAsync(parse.GetValue(ring), parse.GetValue(tenant), parse.GetValue(module), parse.GetValue(limit), ct).ConfigureAwait(false);
             if (parse.GetValue(globals.Json))
             {
                 JsonOutput.Write(context, new JsonArray([.. ops.Select(o => (JsonNode?)OperationJson(o))]));

@@ -72,11 +72,7 @@ public static class PromoteCommands
             var preview = await promotion.PlanAsync(request, ct).ConfigureAwait(false);
             if (!preview.Decision.Allowed)
             {
-                if (json)
-                {
-                    JsonOutput.Write(context, Summary(preview, dryRun, null, []));
-                }
-
+                // With --json the refusal is the error document: {"error": {"code": 4, "problems": ["bake: …", …]}}.
                 throw Promotion.Refused(preview);
             }
 

@@ -118,8 +118,8 @@ public static class RingCommands
         var display = new Option<string?>("--display-name") { Description = "Display name" };
         var description = new Option<string>("--description") { Description = "Description", DefaultValueFactory = _ => "" };
         var noUp = new Option<bool>("--no-up") { Description = "Register and write the files, but do not create the stack now" };
-        var (yes, dryRun) = (CommonOptions.Yes(), CommonOptions.DryRun());
-        var command = new Command("add", "Add a ring: registry row, lock from a source ring, stack file, stack created and updated") { name, order, segment, ns, from, tier, bake, display, description, noUp, yes, dryRun };
+        var (yes, dryRun, reason) = (CommonOptions.Yes(), CommonOptions.DryRun(), CommonOptions.Reason());
+        var command = new Command("add", "Add a ring: registry row, lock from a source ring, stack file, stack created and updated") { name, order, segment, ns, from, tier, bake, display, description, noUp, yes, dryRun, reason };
         command.SetAction(async (parse, ct) =>
         {
             // The input first (files only), then the registry.
@@ -160,7 +160,7 @@ public static class RingCommands
             }
 
             Confirmation.Require(context, $"add ring {ringName}?", parse.GetValue(yes));
-            var id = await lifecycle.AddAsync(plan, up, ct).ConfigureAwait(false);
+            var id = await lifecycle.AddAsync(plan, up, parse.GetValue(reason)!, ct).ConfigureAwait(false);
             summary["operation"] = id;
             var note = up ? "stack created and updated" : runnerReady ? "stack not created (--no-up): run `ringctl up " + ringName + "`"
                 : $"stack not created ({((Stacks.UnavailableStackRunner)session.Operations.Stacks).Reason}): run `ringctl up {ringName}` where Pulumi is installed";

@@ -15,6 +15,7 @@ namespace RingCtl.Operations;
 public sealed class Reconciler
 {
     private readonly OperationContext _ctx;
+    private string _reason = "";
 
     public Reconciler(OperationContext context)
     {
@@ -23,8 +24,12 @@ public sealed class Reconciler
 
     public sealed record Finding(string Kind, string Subject, string Detail, string Action);
 
-    public async Task<IReadOnlyList<Finding>> RunAsync(bool apply, CancellationToken ct)
+    /// <param name="apply">Resume or abandon, and remove the drift; otherwise only report.</param>
+    /// <param name="ct">Cancellation.</param>
+    /// <param name="reason">The operator's reason (<c>--reason</c>), kept on any refusal row reconcile writes.</param>
+    public async Task<IReadOnlyList<Finding>> RunAsync(bool apply, CancellationToken ct, string reason = "")
     {
+        _reason = reason;
         var findings = new List<Finding>();
         // A lease whose holder died on this host (its process is gone) does not count as live.
         var active = await _ctx.Leases.ActiveAsync(ct).ConfigureAwait(false);
@@ -115,7 +120,7 @@ public sealed class Reconciler
             return null;
         }
 
-        await guard.RefuseAsync(new OperationIntent("reconcile", [.. rings.Select(r => r.Name)], _ctx.Actor, $"resume of operation #{op.Id}"),
+        await guard.RefuseAsync(new OperationIntent("reconcile", [.. rings.Select(r => r.Name)], _ctx.Actor, $"resume of operation #{op.Id}{(_reason.Length > 0 ? ": " + _reason : "")}"),
             $"resuming #{op.Id}", decision, ct).ConfigureAwait(false);
         return $"REFUSED: {string.Join("; ", decision.Refusals)} (still pending; fix the files, then reconcile --apply again)";
     }

@@ -60,13 +60,14 @@ public sealed class RingLifecycle
         return ChangeGates.Decide(request);
     }
 
-    private OperationIntent AddIntent(AddPlan plan) => new("ring-add", [plan.Ring.Name], _ctx.Actor, $"from {plan.SourceRing}") { To = plan.Ring.Name };
+    private OperationIntent AddIntent(AddPlan plan, string reason) =>
+        new("ring-add", [plan.Ring.Name], _ctx.Actor, reason.Length > 0 ? reason : $"from {plan.SourceRing}") { To = plan.Ring.Name, From = plan.SourceRing };
 
-    public async Task<long> AddAsync(AddPlan plan, bool updateStack, CancellationToken ct)
+    public async Task<long> AddAsync(AddPlan plan, bool updateStack, string reason, CancellationToken ct)
     {
         var name = plan.Ring.Name;
-        var decision = await new ChangeGuard(_ctx).EnforceAsync(AddIntent(plan), $"ring add {name}", await DecideAddAsync(plan, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
-        var id = await _ctx.Log.BeginAsync(ChangeGuard.Record(AddIntent(plan), decision), ct).ConfigureAwait(false);
+        var decision = await new ChangeGuard(_ctx).EnforceAsync(AddIntent(plan, reason), $"ring add {name}", await DecideAddAsync(plan, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+        var id = await _ctx.Log.BeginAsync(ChangeGuard.Record(AddIntent(plan, reason), decision), ct).ConfigureAwait(false);
         OperationContext.CrashPoint(CrashSteps.RingAddIntent);
         var created = new List<string>();
         var registered = false;

@@ -59,6 +59,22 @@ public sealed class Rollout
         }
     }
 
+    /// <summary>A dry run's decision: the same gates on the same state, nothing logged (nothing was attempted).</summary>
+    public async Task<GateDecision> DecideAsync(ChangePath path, IReadOnlyList<RingDefinition> rings, ChangeGuard.Consent consent, CancellationToken ct)
+    {
+        var names = Order(rings).Select(r => r.Name).ToList();
+        await RequireRegisteredAsync(names, ct).ConfigureAwait(false);
+        var fleet = await _ctx.LoadFleetAsync(ct).ConfigureAwait(false);
+        return await new ChangeGuard(_ctx).DecideRingsAsync(path, fleet, [.. names.Select(n => fleet.Find(n)!)], consent, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The rings <c>--all</c> means: those the registry holds active, in rollout order (a retired ring's stack is gone).</summary>
+    public async Task<IReadOnlyList<RingDefinition>> ActiveAsync(IReadOnlyList<RingDefinition> rings, CancellationToken ct)
+    {
+        var active = (await _ctx.Registry.ListRingsAsync(ct).ConfigureAwait(false)).Where(r => r.IsActive).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        return Order(rings.Where(r => active.Contains(r.Name)));
+    }
+
     /// <summary>Only rings the registry knows and holds active are updated (a retired ring's stack is gone).</summary>
     private async Task RequireRegisteredAsync(IReadOnlyList<string> names, CancellationToken ct)
     {

@@ -123,6 +123,19 @@ public sealed class OperationLog
     }
 
     /// <summary>The log, newest first, filtered by ring, tenant and/or module.</summary>
+    /// <summary>Whether the registry or the log has ever known this ring, tenant or module (a history filter's check).</summary>
+    public async Task<bool> KnowsAsync(string kind, string value, CancellationToken ct)
+    {
+        var sql = kind switch
+        {
+            "ring" => "select exists (select 1 from module_rings where name = @value) or exists (select 1 from operations where @value = any(rings))",
+            "tenant" => "select exists (select 1 from tenants where name = @value) or exists (select 1 from operations where tenant = @value)",
+            _ => "select exists (select 1 from module_landings where module = @value) or exists (select 1 from operations where module = @value)",
+        };
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return await c.ExecuteScalarAsync<bool>(new CommandDefinition(sql, new { value }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
     public async Task<IReadOnlyList<OperationRecord>> HistoryAsync(string? ring, string? tenant, string? module, int limit, CancellationToken ct)
     {
         await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
