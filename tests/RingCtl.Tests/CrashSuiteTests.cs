@@ -39,7 +39,7 @@ public sealed class CrashSuiteTests
         }
 
         System.Text.RegularExpressions.Regex.Matches(code, "CrashPoint\\(\"").Count.ShouldBe(0, "crash points name their step through CrashSteps");
-        CrashSteps.All.Count.ShouldBe(20);
+        CrashSteps.All.Count.ShouldBe(31);
     }
 
     [Theory]
@@ -59,11 +59,21 @@ public sealed class CrashSuiteTests
             "promote" => ["promote", "ai", "--version", "2.5.0", "--to", "edge", "--yes"],
             "rollback" => ["rollback", "ai", "--ring", "edge", "--yes"],
             "ring-add" => ["ring", "add", "qa", "--order", "30", "--segment", "qa", "--yes"],
+            "ring-retire" => ["ring", "retire", "qa", "--yes"],
+            "set-default" => ["ring", "set-default", "edge", "--yes"],
+            "tenant-add" => ["tenant", "add", "newco", "--yes"],
+            "tenant-remove" => ["tenant", "remove", "widgets", "--reason", "offboarded", "--yes"],
             _ => ["secrets", "sync", "--yes"],
         };
         if (step.StartsWith("rollback", StringComparison.Ordinal))
         {
             RingCtlProcess.Run(h.Repo.Root, env, "promote", "ai", "--version", "2.5.0", "--to", "edge", "--yes").Code.ShouldBe(0);
+        }
+
+        if (step.StartsWith("ring-retire", StringComparison.Ordinal))
+        {
+            var added = RingCtlProcess.Run(h.Repo.Root, env, "ring", "add", "qa", "--order", "30", "--segment", "qa", "--yes");
+            added.Code.ShouldBe(0, added.Err);
         }
 
         var crashed = RingCtlProcess.Run(h.Repo.Root, new Dictionary<string, string>(env) { ["RINGCTL_CRASH_AT"] = step }, command);
@@ -84,7 +94,7 @@ public sealed class CrashSuiteTests
     private static async Task AssertConvergedAsync(OpsHarness h, string step)
     {
         var state = Path.Combine(h.Repo.Root, ".ringctl", "simulated-stacks");
-        foreach (var ring in await h.Registry.ListRingsAsync(default))
+        foreach (var ring in (await h.Registry.ListRingsAsync(default)).Where(r => r.IsActive))
         {
             var file = Path.Combine(state, $"ring-{ring.Name}.json");
             var registryTenants = (await h.Registry.TenantsAsync(ring.Name, default)).Select(t => t.Tenant).ToList();
@@ -107,8 +117,22 @@ public sealed class CrashSuiteTests
 
         if (!File.Exists(Path.Combine(h.Repo.Root, "Pulumi.qa.yaml")))
         {
-            (await h.Registry.FindRingAsync("qa", default)).ShouldBeNull($"no qa files, no qa ring (after {step})");
+            (await h.Registry.FindRingAsync("qa", default) is null or { IsActive: false }).ShouldBeTrue($"no qa files, no active qa ring (after {step})");
             File.Exists(Path.Combine(h.Repo.Root, "stacks", "locks", "qa.lock.json")).ShouldBeFalse();
+        }
+
+        // The registry is the truth: every stack file says what it holds, and one default ring.
+        var files = h.Repo.Load();
+        foreach (var ring in (await h.Registry.ListRingsAsync(default)).Where(r => r.IsActive))
+        {
+            var held = (await h.Registry.TenantsAsync(ring.Name, default)).Select(t => t.Tenant).Order(StringComparer.Ordinal).ToList();
+            files.Find(ring.Name)!.Config.Tenants.Order(StringComparer.Ordinal).ToList().ShouldBe(held, $"{ring.Name}'s stack file after {step}");
+            files.Find(ring.Name)!.Config.IsDefault.ShouldBe(ring.IsDefault, $"{ring.Name}'s default flag after {step}");
+        }
+
+        if (await h.Registry.RingOfTenantAsync("newco", default) is not null)
+        {
+            h.Repo.Read("stacks/shared/Pulumi.shared.yaml").ShouldContain("    - newco\n", customMessage: $"the shared stack lists newco after {step}");
         }
 
         foreach (var op in await h.Log.HistoryAsync(null, null, null, 100, default))

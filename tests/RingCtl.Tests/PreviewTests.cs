@@ -222,5 +222,9 @@ public sealed class PreviewTests : IDisposable
         public Task<IReadOnlyDictionary<string, object?>> GetOutputsAsync(StackId stack, CancellationToken cancellationToken) => throw new InvalidOperationException();
 
         public Task CancelAsync(StackId stack, CancellationToken cancellationToken) => throw new InvalidOperationException();
+
+        public Task<StackChanges> DestroyAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken) => throw new InvalidOperationException("a preview destroys nothing");
+
+        public Task RemoveAsync(StackId stack, CancellationToken cancellationToken) => throw new InvalidOperationException("a preview removes nothing");
     }
 }

@@ -104,6 +104,8 @@ public sealed class SecretCanaryTests
         ["tenant", "assign", "acme", "canary", "--dry-run"], ["promote", "ai", "--version", "2.5.0", "--to", "edge", "--dry-run"],
         ["tenant", "assign", "foo", "edge", "--yes"], ["promote", "ai", "--version", "2.5.0", "--to", "edge", "--yes"],
         ["rollback", "ai", "--ring", "edge", "--yes"], ["up", "canary", "--yes"], ["secrets", "sync", "--yes"],
+        ["tenant", "add", "newco", "--yes"], ["tenant", "remove", "newco", "--reason", "offboarded", "--yes"], ["up", "--all", "--dry-run"],
+        ["ring", "add", "qa", "--order", "30", "--segment", "qa", "--yes"], ["ring", "retire", "qa", "--yes"], ["ring", "set-default", "edge", "--yes"],
         ["history"], ["reconcile"], ["verify", "canary", "--url", "http://127.0.0.1:9"], ["db", "migrate"],
     ];
 
@@ -130,5 +132,13 @@ public sealed class SecretCanaryTests
         public Task<IReadOnlyDictionary<string, object?>> GetOutputsAsync(Stacks.StackId stack, CancellationToken cancellationToken) => inner.GetOutputsAsync(stack, cancellationToken);
 
         public Task CancelAsync(Stacks.StackId stack, CancellationToken cancellationToken) => inner.CancelAsync(stack, cancellationToken);
+
+        public Task<Stacks.StackChanges> DestroyAsync(Stacks.StackId stack, IProgress<string> progress, CancellationToken cancellationToken)
+        {
+            progress.Report($"deleting Secret ring-app-secrets (APP_KEY: {secret})");
+            return inner.DestroyAsync(stack, progress, cancellationToken);
+        }
+
+        public Task RemoveAsync(Stacks.StackId stack, CancellationToken cancellationToken) => inner.RemoveAsync(stack, cancellationToken);
     }
 }

@@ -84,6 +84,38 @@ public sealed class AutomationStackRunner : IStackRunner
         }).ConfigureAwait(false);
     }
 
+    public async Task<StackChanges> DestroyAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        var s = await GetAsync(stack, cancellationToken).ConfigureAwait(false);
+        var result = await Cancellable(stack, s, () => Guard(stack, () => s.DestroyAsync(new DestroyOptions { OnStandardOutput = progress.Report }, cancellationToken)), cancellationToken).ConfigureAwait(false);
+        if (result.Summary.Result != UpdateState.Succeeded)
+        {
+            throw new StackUpdateFailedException(stack, $"destroy ended {result.Summary.Result}: {result.Summary.Message}");
+        }
+
+        return Changes(result.Summary.ResourceChanges ?? ImmutableDictionary<OperationType, int>.Empty, "");
+    }
+
+    /// <summary><c>pulumi stack rm --yes</c> (LocalWorkspace.RemoveStackAsync), which also deletes the stack's settings file.</summary>
+    public async Task RemoveAsync(StackId stack, CancellationToken cancellationToken)
+    {
+        var s = await GetAsync(stack, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Guard(stack, async () =>
+            {
+                await s.Workspace.RemoveStackAsync(stack.Name, cancellationToken).ConfigureAwait(false);
+                return 0;
+            }).ConfigureAwait(false);
+        }
+        catch (StackUpdateFailedException e) when (e.InnerException is StackNotFoundException)
+        {
+            // Already removed: what a resumed retire finds.
+        }
+
+        _stacks.TryRemove(stack, out _);
+    }
+
     private async Task<WorkspaceStack> GetAsync(StackId stack, CancellationToken cancellationToken)
     {
         if (_stacks.TryGetValue(stack, out var existing))

@@ -18,4 +18,13 @@ public interface IStackRunner
     Task<IReadOnlyDictionary<string, object?>> GetOutputsAsync(StackId stack, CancellationToken cancellationToken);
 
     Task CancelAsync(StackId stack, CancellationToken cancellationToken);
+
+    /// <summary>Deletes every resource of the stack (<c>pulumi destroy</c>); the stack itself and its history remain.</summary>
+    Task<StackChanges> DestroyAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes the (destroyed) stack from the backend (<c>pulumi stack rm</c>, which also deletes its
+    /// <c>Pulumi.&lt;stack&gt;.yaml</c>). A stack that does not exist is already removed: nothing to do.
+    /// </summary>
+    Task RemoveAsync(StackId stack, CancellationToken cancellationToken);
 }

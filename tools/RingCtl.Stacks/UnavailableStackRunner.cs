@@ -27,4 +27,8 @@ public sealed class UnavailableStackRunner : IStackRunner
     public Task<IReadOnlyDictionary<string, object?>> GetOutputsAsync(StackId stack, CancellationToken cancellationToken) => throw Fail();
 
     public Task CancelAsync(StackId stack, CancellationToken cancellationToken) => throw Fail();
+
+    public Task<StackChanges> DestroyAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken) => throw Fail();
+
+    public Task RemoveAsync(StackId stack, CancellationToken cancellationToken) => throw Fail();
 }

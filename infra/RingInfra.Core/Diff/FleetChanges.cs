@@ -24,6 +24,24 @@ public static class FleetChanges
         })],
     };
 
+    /// <summary>The fleet with <paramref name="ring"/> as the default ring (and no other).</summary>
+    public static RingFleet SetDefault(RingFleet fleet, string ring) => fleet with
+    {
+        Rings = [.. fleet.Rings.Select(r => r with { Config = r.Config with { IsDefault = r.Name == ring } })],
+    };
+
+    /// <summary>The fleet with <paramref name="tenant"/> added to <paramref name="ring"/>, or removed from every ring when <paramref name="ring"/> is null.</summary>
+    public static RingFleet SetTenant(RingFleet fleet, string tenant, string? ring) => fleet with
+    {
+        Rings = [.. fleet.Rings.Select(r => r with
+        {
+            Config = r.Config with
+            {
+                Tenants = r.Name == ring ? [.. r.Config.Tenants.Append(tenant).Distinct().Order(StringComparer.Ordinal)] : [.. r.Config.Tenants.Where(t => t != tenant)],
+            },
+        })],
+    };
+
     /// <summary>The fleet with <paramref name="module"/> set in <paramref name="ring"/>'s lock.</summary>
     public static RingFleet Promote(RingFleet fleet, string ring, LockedModule module) => fleet with
     {

@@ -25,6 +25,9 @@ public enum ChangePath
     /// </summary>
     TenantMove,
 
+    /// <summary><c>ring set-default</c>: the wildcard host moves; both rings' stacks are updated from their files.</summary>
+    SetDefault,
+
     /// <summary><c>reconcile --apply</c> resuming what a dead run had already decided.</summary>
     ReconcileResume,
 }

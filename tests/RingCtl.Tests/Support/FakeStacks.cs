@@ -107,4 +107,19 @@ public sealed class FakeStacks : IStackRunner
         Record($"cancel {stack.Name}");
         return Task.CompletedTask;
     }
+
+    public Task<StackChanges> DestroyAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        Record($"destroy {stack.Name}");
+        _deployed.TryRemove(stack.Name, out _);
+        return Task.FromResult(new StackChanges(0, 0, 0, 30, 0));
+    }
+
+    /// <summary>As <c>pulumi stack rm</c>: the stack's settings file is deleted too.</summary>
+    public Task RemoveAsync(StackId stack, CancellationToken cancellationToken)
+    {
+        Record($"remove {stack.Name}");
+        File.Delete(StackConfigFile.PathOf(_root, stack));
+        return Task.CompletedTask;
+    }
 }

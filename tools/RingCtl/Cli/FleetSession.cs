@@ -40,7 +40,10 @@ public sealed class FleetSession
         }
     }
 
-    /// <summary>The named rings (or all with <paramref name="all"/>, or all when none are named and <paramref name="defaultAll"/>).</summary>
+    /// <summary>
+    /// The named rings (or all with <paramref name="all"/>, or all when none are named and <paramref name="defaultAll"/>).
+    /// "All" means the active rings: a retired ring (<c>active: false</c>) is named explicitly or not at all.
+    /// </summary>
     public IReadOnlyList<RingDefinition> Select(IReadOnlyList<string> names, bool all, bool defaultAll)
     {
         if (all && names.Count > 0)
@@ -50,7 +53,7 @@ public sealed class FleetSession
 
         if (all || (names.Count == 0 && defaultAll))
         {
-            return Fleet.Rings;
+            return [.. Fleet.Rings.Where(r => r.Config.Active)];
         }
 
         if (names.Count == 0)

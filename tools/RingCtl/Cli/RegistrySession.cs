@@ -45,7 +45,7 @@ public sealed class RegistrySession : IAsyncDisposable
                 Stacks = stacks,
                 Root = root,
                 Actor = parse.GetValue(globals.Actor) ?? context.DefaultActor,
-                Progress = new LineProgress(context.Err),
+                Progress = new LineProgress(context.Err, [.. context.Redact]),
                 Wait = parse.GetValue(globals.Wait) ? TimeSpan.FromMinutes(10) : TimeSpan.Zero,
             };
             var session = new RegistrySession(database, ops, root);

@@ -26,7 +26,7 @@ public static class PreviewCommand
         {
             var root = RepositoryRoot.Find(parse.GetValue(globals.Root), context.WorkingDirectory);
             var git = new GitRepository(root);
-            var progress = new LineProgress(context.Err);
+            var progress = new LineProgress(context.Err, [.. context.Redact]);
             IStackRunner? online = null;
             if (!parse.GetValue(offline))
             {

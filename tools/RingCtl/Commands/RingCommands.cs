@@ -9,7 +9,7 @@ using Spectre.Console;
 
 namespace RingCtl.Commands;
 
-/// <summary><c>ring list | show | add | retire</c> (doc 000's ring:list, ring:show and its six-step runbook).</summary>
+/// <summary><c>ring list | show | add | retire | set-default</c> (doc 000's ring:list, ring:show and its six-step runbook).</summary>
 public static class RingCommands
 {
     public static Command Build(CliContext context, GlobalOptions globals)
@@ -19,6 +19,7 @@ public static class RingCommands
         ring.Subcommands.Add(Show(context, globals));
         ring.Subcommands.Add(Add(context, globals));
         ring.Subcommands.Add(Retire(context, globals));
+        ring.Subcommands.Add(SetDefault(context, globals));
         return ring;
     }
 
@@ -173,15 +174,53 @@ public static class RingCommands
     private static Command Retire(CliContext context, GlobalOptions globals)
     {
         var name = new Argument<string>("ring") { Description = "The ring to retire" };
-        var (yes, reason) = (CommonOptions.Yes(), CommonOptions.Reason());
-        var command = new Command("retire", "Retire a ring (refused while tenants remain)") { name, yes, reason };
+        var (yes, reason, dryRun) = (CommonOptions.Yes(), CommonOptions.Reason(), CommonOptions.DryRun());
+        var command = new Command("retire", "Retire a ring: destroy and remove its stack, delete its stack file and lock, mark it retired (refused while it has tenants or is the default)") { name, yes, reason, dryRun };
         command.SetAction(async (parse, ct) =>
         {
             await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
             var ring = parse.GetValue(name)!;
-            Confirmation.Require(context, $"retire ring {ring}?", parse.GetValue(yes));
-            var id = await new RingLifecycle(session.Operations).RetireAsync(ring, parse.GetValue(reason)!, ct).ConfigureAwait(false);
-            TenantCommands.Report(context, parse.GetValue(globals.Json), new JsonObject { ["ring"] = ring, ["operation"] = id }, $"ring {ring} retired (operation #{id})");
+            var lifecycle = new RingLifecycle(session.Operations);
+            await lifecycle.PlanRetireAsync(ring, ct).ConfigureAwait(false);
+            var files = RingLifecycle.RetiredFiles(ring);
+            var data = new JsonObject { ["ring"] = ring, ["files"] = JsonOutput.Strings(files), ["dryRun"] = parse.GetValue(dryRun) };
+            if (parse.GetValue(dryRun))
+            {
+                TenantCommands.Report(context, parse.GetValue(globals.Json), data, $"would destroy and remove the stack {ring}, delete {string.Join(" and ", files)}, and mark {ring} retired in the registry (its history is kept)");
+                return ExitCodes.Ok;
+            }
+
+            Confirmation.Require(context, $"retire ring {ring} (its stack is destroyed)?", parse.GetValue(yes));
+            var id = await lifecycle.RetireAsync(ring, parse.GetValue(reason)!, ct).ConfigureAwait(false);
+            data["operation"] = id;
+            TenantCommands.Report(context, parse.GetValue(globals.Json), data, $"ring {ring} retired (operation #{id}): stack destroyed and removed, {string.Join(" and ", files)} deleted");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command SetDefault(CliContext context, GlobalOptions globals)
+    {
+        var name = new Argument<string>("ring") { Description = "The ring that becomes the default" };
+        var (yes, reason, dryRun) = (CommonOptions.Yes(), CommonOptions.Reason(), CommonOptions.DryRun());
+        var command = new Command("set-default", "Make a ring the default: new tenants land there and it serves *.<domain>; both rings' stacks are updated") { name, yes, reason, dryRun };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
+            var ring = parse.GetValue(name)!;
+            var lifecycle = new RingLifecycle(session.Operations);
+            var (from, _) = await lifecycle.PlanSetDefaultAsync(ring, ct).ConfigureAwait(false);
+            var data = new JsonObject { ["ring"] = ring, ["from"] = from, ["dryRun"] = parse.GetValue(dryRun) };
+            if (parse.GetValue(dryRun))
+            {
+                TenantCommands.Report(context, parse.GetValue(globals.Json), data, $"would make {ring} the default instead of {from}: the registry flag, then {ring}'s stack (takes *.<domain>), then {from}'s");
+                return ExitCodes.Ok;
+            }
+
+            Confirmation.Require(context, $"make {ring} the default ring instead of {from}?", parse.GetValue(yes));
+            var (id, _) = await lifecycle.SetDefaultAsync(ring, parse.GetValue(reason)!, ct).ConfigureAwait(false);
+            data["operation"] = id;
+            TenantCommands.Report(context, parse.GetValue(globals.Json), data, $"{ring} is the default ring (operation #{id}); {from} no longer is");
             return ExitCodes.Ok;
         });
         return command;

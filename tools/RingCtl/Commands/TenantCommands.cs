@@ -7,15 +7,85 @@ using RingInfra.Core.Fleet;
 
 namespace RingCtl.Commands;
 
-/// <summary><c>tenant assign &lt;tenant&gt; &lt;ring&gt;</c> (doc 000's ring:assign) and <c>tenant show &lt;tenant&gt;</c>.</summary>
+/// <summary><c>tenant assign &lt;tenant&gt; &lt;ring&gt;</c> (doc 000's ring:assign), <c>tenant add | remove</c> and <c>tenant show &lt;tenant&gt;</c>.</summary>
 public static class TenantCommands
 {
     public static Command Build(CliContext context, GlobalOptions globals)
     {
         var tenant = new Command("tenant", "Tenants and their ring");
         tenant.Subcommands.Add(Assign(context, globals));
+        tenant.Subcommands.Add(Add(context, globals));
+        tenant.Subcommands.Add(Remove(context, globals));
         tenant.Subcommands.Add(Show(context, globals));
         return tenant;
+    }
+
+    private static Command Add(CliContext context, GlobalOptions globals)
+    {
+        var name = new Argument<string>("tenant") { Description = "The new tenant (a DNS label)" };
+        var ring = new Option<string?>("--ring") { Description = "Its ring (default: the default ring)" };
+        var (yes, reason, dryRun) = (CommonOptions.Yes(), CommonOptions.Reason(), CommonOptions.DryRun());
+        var command = new Command("add", "Onboard a tenant: registry, the shared stack's tenant list (its database and role), then its ring's stack") { name, ring, yes, reason, dryRun };
+        command.SetAction(async (parse, ct) =>
+        {
+            var tenant = parse.GetValue(name)!;
+            if (!RingInfra.Core.Config.Names.IsTenantName(tenant))
+            {
+                throw new CommandException(ExitCodes.Usage, $"tenant: {RingInfra.Core.Config.Names.TenantNameRule} (got {tenant})");
+            }
+
+            await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
+            var lifecycle = new TenantLifecycle(session.Operations);
+            var target = await lifecycle.PlanAddAsync(tenant, parse.GetValue(ring), ct).ConfigureAwait(false);
+            var json = parse.GetValue(globals.Json);
+            var data = new JsonObject { ["tenant"] = tenant, ["ring"] = target, ["dryRun"] = parse.GetValue(dryRun) };
+            if (parse.GetValue(dryRun))
+            {
+                Report(context, json, data, $"would add {tenant} to {target}: the shared stack's tenant list (its database and role), then {target}'s stack");
+                return ExitCodes.Ok;
+            }
+
+            Confirmation.Require(context, $"add tenant {tenant} to {target}?", parse.GetValue(yes));
+            var id = await lifecycle.AddAsync(tenant, target, parse.GetValue(reason)!, ct).ConfigureAwait(false);
+            data["operation"] = id;
+            Report(context, json, data, $"tenant {tenant} added to {target} (operation #{id}): its database and role by the shared stack, its hosts on {target}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Remove(CliContext context, GlobalOptions globals)
+    {
+        var name = new Argument<string>("tenant") { Description = "The tenant to offboard" };
+        var (yes, reason, dryRun) = (CommonOptions.Yes(), CommonOptions.Reason(), CommonOptions.DryRun());
+        reason.Description = "Why (required: offboarding is logged)";
+        var command = new Command("remove", "Offboard a tenant: off its ring's Ingress; its database and role are kept") { name, yes, reason, dryRun };
+        command.SetAction(async (parse, ct) =>
+        {
+            var tenant = parse.GetValue(name)!;
+            if (string.IsNullOrWhiteSpace(parse.GetValue(reason)))
+            {
+                throw new CommandException(ExitCodes.Usage, $"--reason: offboarding {tenant} needs a reason, for the operations log");
+            }
+
+            await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
+            var lifecycle = new TenantLifecycle(session.Operations);
+            var ring = await lifecycle.PlanRemoveAsync(tenant, parse.GetValue(reason)!, ct).ConfigureAwait(false);
+            var json = parse.GetValue(globals.Json);
+            var data = new JsonObject { ["tenant"] = tenant, ["ring"] = ring, ["dryRun"] = parse.GetValue(dryRun), ["databaseKept"] = true };
+            if (parse.GetValue(dryRun))
+            {
+                Report(context, json, data, $"would take {tenant} off {ring}'s Ingress; {TenantLifecycle.DropAdvice(tenant)}");
+                return ExitCodes.Ok;
+            }
+
+            Confirmation.Require(context, $"remove tenant {tenant} from {ring}?", parse.GetValue(yes));
+            var id = await lifecycle.RemoveAsync(tenant, ring, parse.GetValue(reason)!, ct).ConfigureAwait(false);
+            data["operation"] = id;
+            Report(context, json, data, $"tenant {tenant} removed from {ring} (operation #{id}); {TenantLifecycle.DropAdvice(tenant)}");
+            return ExitCodes.Ok;
+        });
+        return command;
     }
 
     private static Command Assign(CliContext context, GlobalOptions globals)

@@ -18,6 +18,17 @@ public static class CrashSteps
     public const string SecretsSharedUpdated = "secrets.shared-updated";
     public const string SecretsRingUpdated = "secrets.ring-updated";
     public const string SecretsClosed = "secrets.closed";
+    public const string RingRetireIntent = "ring-retire.intent";
+    public const string RingRetireDestroyed = "ring-retire.destroyed";
+    public const string RingRetireRemoved = "ring-retire.removed";
+    public const string SetDefaultCommitted = "set-default.registry-committed";
+    public const string SetDefaultUpdated = "set-default.new-updated";
+    public const string SetDefaultOldUpdated = "set-default.old-updated";
+    public const string TenantAddCommitted = "tenant-add.registry-committed";
+    public const string TenantAddSharedUpdated = "tenant-add.shared-updated";
+    public const string TenantAddUpdated = "tenant-add.updated";
+    public const string TenantRemoveCommitted = "tenant-remove.registry-committed";
+    public const string TenantRemoveUpdated = "tenant-remove.updated";
 
     /// <summary>Promotion and rollback share one path; their steps carry the operation's kind.</summary>
     public static string Promotion(bool rollback, string step) => $"{(rollback ? "rollback" : "promote")}.{step}";
@@ -31,5 +42,9 @@ public static class CrashSteps
         .. PromotionSteps.Select(s => Promotion(true, s)),
         RingAddIntent, RingAddRegistered, RingAddFilesWritten, RingAddUpdated,
         SecretsIntent, SecretsSharedUpdated, SecretsRingUpdated, SecretsClosed,
+        RingRetireIntent, RingRetireDestroyed, RingRetireRemoved,
+        SetDefaultCommitted, SetDefaultUpdated, SetDefaultOldUpdated,
+        TenantAddCommitted, TenantAddSharedUpdated, TenantAddUpdated,
+        TenantRemoveCommitted, TenantRemoveUpdated,
     ];
 }

@@ -46,6 +46,10 @@ public sealed class Promotion
     {
         var fleet = await _ctx.LoadFleetAsync(ct).ConfigureAwait(false);
         var (target, source, current) = Validate(r, fleet);
+        if (!target.Config.Active)
+        {
+            throw new CommandException(ExitCodes.Usage, $"{(r.IsRollback ? "--ring" : "--to")}: '{target.Name}' is retired (inactive); a retired ring takes no promotion or rollback");
+        }
         var module = await ResolveAsync(r, fleet, source, current, ct).ConfigureAwait(false);
         var runs = fleet.Rings.Where(x => x.Lock.Find(r.Module)?.Version.Equals(module.Version) == true).ToList();
         if (source is null && !r.IsRollback)

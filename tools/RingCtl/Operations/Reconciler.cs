@@ -65,6 +65,8 @@ public sealed class Reconciler
         "promote" or "rollback" when LockHas(op) => $"resume: the lock was rewritten; update {op.Rings[^1]}, verify, record the landing, close",
         "promote" or "rollback" => "abandon: the lock was never rewritten, nothing changed",
         "ring-add" => $"resume or undo the ring add of {op.Rings[0]}, per what exists",
+        "ring-retire" => $"resume: destroy and remove the stack {op.Rings[0]}, delete its files, mark it retired, close",
+        "tenant-add" => $"resume: the shared stack's tenant list and update, then {op.Rings[0]} converged to the registry, close",
         _ => $"resume: update {string.Join(", ", op.Rings)} again, close",
     };
 
@@ -105,7 +107,12 @@ public sealed class Reconciler
     /// </summary>
     private async Task<string?> GateAsync(OperationRecord op, CancellationToken ct)
     {
-        var updates = op.Kind is "promote" or "rollback" ? (LockHas(op) ? [op.Rings[^1]] : []) : op.Rings;
+        var updates = op.Kind switch
+        {
+            "promote" or "rollback" => LockHas(op) ? [op.Rings[^1]] : [],
+            "ring-retire" or "ring-add" => [],
+            _ => op.Rings,
+        };
         var fleet = await _ctx.LoadFleetAsync(ct).ConfigureAwait(false);
         var rings = updates.Select(fleet.Find).OfType<RingDefinition>().ToList();
         if (rings.Count == 0)
@@ -147,6 +154,19 @@ public sealed class Reconciler
                 break;
             case "ring-add":
                 return await ResolveRingAddAsync(op, ct).ConfigureAwait(false);
+            case "ring-retire":
+                _ctx.RequireStacks();
+                await new RingLifecycle(_ctx).FinishRetireAsync(op.Id, op.Rings[0], _ => { }, ct).ConfigureAwait(false);
+                break;
+            case "tenant-add":
+                _ctx.RequireStacks();
+                if (op.Tenant is { } added && await _ctx.Registry.RingOfTenantAsync(added, ct).ConfigureAwait(false) is not null)
+                {
+                    await new TenantLifecycle(_ctx).ConvergeSharedAsync(op.Id, added, ct).ConfigureAwait(false);
+                }
+
+                await UpdateAsync(op.Rings[0], ct).ConfigureAwait(false);
+                break;
             case "tenant-move":
                 _ctx.RequireStacks();
                 foreach (var r in op.Rings.Reverse())

@@ -4,6 +4,7 @@ using RingCtl.Stacks;
 using RingInfra.Core.Config;
 using RingInfra.Core.Fleet;
 using RingInfra.Core.Locks;
+using RingInfra.Core.Diff;
 using RingInfra.Core.Promotion;
 
 namespace RingCtl.Operations;
@@ -128,13 +129,19 @@ public sealed class RingLifecycle
         }
     }
 
-    public async Task<long> RetireAsync(string name, string reason, CancellationToken ct)
+    /// <summary>What a retire will do, validated: the ring exists, is active, is not the default and serves no tenant.</summary>
+    public async Task<RingRecord> PlanRetireAsync(string name, CancellationToken ct)
     {
         var ring = await _ctx.Registry.FindRingAsync(name, ct).ConfigureAwait(false)
             ?? throw new CommandException(ExitCodes.Usage, $"ring: '{name}' is not a ring of the registry");
+        if (!ring.IsActive)
+        {
+            throw new CommandException(ExitCodes.Usage, $"ring: '{name}' is already retired");
+        }
+
         if (ring.IsDefault)
         {
-            throw new CommandException(ExitCodes.Conflict, $"ring retire {name}: it is the default ring; make another ring the default first");
+            throw new CommandException(ExitCodes.Conflict, $"ring retire {name}: it is the default ring; make another ring the default first (ringctl ring set-default <ring>)");
         }
 
         if (ring.TenantCount > 0)
@@ -143,34 +150,141 @@ public sealed class RingLifecycle
             throw new CommandException(ExitCodes.Conflict, $"ring retire {name}: it still has {ring.TenantCount} tenant(s) ({string.Join(", ", tenants)}); move them first with ringctl tenant assign");
         }
 
+        return ring;
+    }
+
+    /// <summary>The files a retire removes (and <c>--commit</c> commits), relative to the repository root.</summary>
+    public static IReadOnlyList<string> RetiredFiles(string name) => [$"Pulumi.{name}.yaml", $"stacks/locks/{name}.lock.json"];
+
+    /// <summary>
+    /// Retires a ring: its stack destroyed (its pods, services and namespace go) and removed, its stack file and
+    /// lock deleted, its registry row marked inactive — the history is kept. Each step is idempotent: a failed or
+    /// crashed retire is finished by running it again, or by <c>reconcile --apply</c>.
+    /// </summary>
+    public async Task<long> RetireAsync(string name, string reason, CancellationToken ct)
+    {
+        await PlanRetireAsync(name, ct).ConfigureAwait(false);
         _ctx.RequireStacks();
+        await _ctx.EnsureSettledAsync([name], ct).ConfigureAwait(false);
         await using var lease = await _ctx.LeaseAsync([name], ct).ConfigureAwait(false);
         var id = await _ctx.Log.BeginAsync(new OperationIntent("ring-retire", [name], _ctx.Actor, reason) { From = "active", To = "retired" }, ct).ConfigureAwait(false);
         await lease.AttachAsync(id, ct).ConfigureAwait(false);
+        OperationContext.CrashPoint(CrashSteps.RingRetireIntent);
+        var step = "destroy";
         try
         {
-            await _ctx.Registry.SetActiveAsync(name, false, ct).ConfigureAwait(false);
-            var stack = StackId.Ring(name);
-            await _ctx.Stacks.SelectOrCreateAsync(stack, ct).ConfigureAwait(false);
-            await _ctx.Stacks.SetConfigAsync(stack, $"{ConfigKeys.Project}:{ConfigKeys.Active}", "false", ct).ConfigureAwait(false);
-            await _ctx.Stacks.UpdateAsync(stack, _ctx.Progress, ct).ConfigureAwait(false);
+            await FinishRetireAsync(id, name, s => step = s, ct).ConfigureAwait(false);
             await _ctx.Log.CloseAsync(id, "succeeded", null, ct).ConfigureAwait(false);
             return id;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            await _ctx.Registry.SetActiveAsync(name, true, CancellationToken.None).ConfigureAwait(false);
-            try
+            var what = $"ring retire {name} failed at {step}: {e.Message}";
+            await _ctx.Log.CloseAsync(id, "failed", what, CancellationToken.None).ConfigureAwait(false);
+            var state = step == "destroy"
+                ? $"{name} is still active in the registry; its stack may be partly destroyed"
+                : $"{name}'s resources are destroyed, but it is still active in the registry";
+            throw new CommandException(ExitCodes.Infrastructure, $"{what}. {state}: run `ringctl ring retire {name}` again to finish.");
+        }
+    }
+
+    /// <summary>The retire's steps after its intent row (also what <c>reconcile --apply</c> resumes).</summary>
+    internal async Task FinishRetireAsync(long id, string name, Action<string> stepTo, CancellationToken ct)
+    {
+        var stack = StackId.Ring(name);
+        stepTo("destroy");
+        await _ctx.Log.StepAsync(id, "destroy", ct).ConfigureAwait(false);
+        await _ctx.Stacks.SelectOrCreateAsync(stack, ct).ConfigureAwait(false);
+        _ctx.Progress.Report($"destroying {stack}");
+        await _ctx.Stacks.DestroyAsync(stack, _ctx.Progress, ct).ConfigureAwait(false);
+        OperationContext.CrashPoint(CrashSteps.RingRetireDestroyed);
+        stepTo("remove");
+        await _ctx.Log.StepAsync(id, "remove", ct).ConfigureAwait(false);
+        await _ctx.Stacks.RemoveAsync(stack, ct).ConfigureAwait(false);
+        foreach (var file in RetiredFiles(name))
+        {
+            File.Delete(Path.Combine(_ctx.Root, file));
+        }
+
+        OperationContext.CrashPoint(CrashSteps.RingRetireRemoved);
+        stepTo("registry");
+        await _ctx.Registry.SetActiveAsync(name, false, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="name"/> the default ring: the flag moves in one registry transaction (with the log
+    /// row); then the new default's stack (it takes the wildcard host), then the old one's (it gives it up) —
+    /// make-before-break, as a tenant move. A failure puts the flag back and re-converges both stacks.
+    /// </summary>
+    public async Task<(long Id, string From)> SetDefaultAsync(string name, string reason, CancellationToken ct)
+    {
+        var (from, _) = await PlanSetDefaultAsync(name, ct).ConfigureAwait(false);
+        var intent = new OperationIntent("set-default", [from, name], _ctx.Actor, reason) { From = from, To = name };
+        await _ctx.EnsureSettledAsync([from, name], ct).ConfigureAwait(false);
+        var guard = new ChangeGuard(_ctx);
+        var after = await _ctx.LoadFleetAsync(ct).ConfigureAwait(false);
+        after = FleetChanges.SetDefault(after, name);
+        var decision = await guard.DecideRingsAsync(ChangePath.SetDefault, after, [after.Find(name)!, after.Find(from)!], ChangeGuard.Consent.None, ct).ConfigureAwait(false);
+        intent = ChangeGuard.Record(intent, await guard.EnforceAsync(intent, $"ring set-default {name}", decision, ct).ConfigureAwait(false));
+        _ctx.RequireStacks();
+        await using var lease = await _ctx.LeaseAsync([from, name], ct).ConfigureAwait(false);
+        var id = await _ctx.Registry.SetDefaultAsync(from, name, intent, ct).ConfigureAwait(false)
+            ?? throw new CommandException(ExitCodes.Conflict, $"ring set-default {name}: {from} is no longer the default ring; nothing was changed");
+        await lease.AttachAsync(id, ct).ConfigureAwait(false);
+        OperationContext.CrashPoint(CrashSteps.SetDefaultCommitted);
+        var touched = new List<string>();
+        try
+        {
+            foreach (var ring in new[] { name, from })
             {
-                await _ctx.Stacks.SetConfigAsync(StackId.Ring(name), $"{ConfigKeys.Project}:{ConfigKeys.Active}", "true", CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception restore) when (restore is not OperationCanceledException)
-            {
-                _ctx.Progress.Report($"could not set {name}'s stack config back to active: {restore.Message}");
+                touched.Add(ring);
+                await _ctx.Log.StepAsync(id, $"update {ring}", ct).ConfigureAwait(false);
+                await _ctx.UpdateRingAsync(ring, ct).ConfigureAwait(false);
+                OperationContext.CrashPoint(ring == name ? CrashSteps.SetDefaultUpdated : CrashSteps.SetDefaultOldUpdated);
             }
 
-            await _ctx.Log.CloseAsync(id, "failed", e.Message, CancellationToken.None).ConfigureAwait(false);
-            throw new CommandException(ExitCodes.Infrastructure, $"ring retire {name} failed: {e.Message}. The registry was put back ({name} is active).");
+            await _ctx.Log.CloseAsync(id, "succeeded", null, ct).ConfigureAwait(false);
+            return (id, from);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var what = $"ring set-default {name} failed at update {touched[^1]}: {e.Message}";
+            await _ctx.Registry.RevertDefaultAsync(from, name, id, what, CancellationToken.None).ConfigureAwait(false);
+            var failed = new List<string>();
+            foreach (var ring in touched)
+            {
+                try
+                {
+                    await _ctx.UpdateRingAsync(ring, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception again) when (again is not OperationCanceledException)
+                {
+                    failed.Add($"{ring} ({again.Message})");
+                }
+            }
+
+            throw new CommandException(ExitCodes.Infrastructure, $"{what}. {from} is the default again in the registry; "
+                + (failed.Count == 0 ? $"stack(s) {string.Join(", ", touched)} re-converged." : $"stack(s) {string.Join(", ", failed)} could NOT be re-converged: run `ringctl reconcile --apply`."));
+        }
+    }
+
+    /// <summary>Validates a set-default: the ring exists, is active and is not already the default. Returns the current default.</summary>
+    public async Task<(string From, RingRecord Target)> PlanSetDefaultAsync(string name, CancellationToken ct)
+    {
+        var rings = await _ctx.Registry.ListRingsAsync(ct).ConfigureAwait(false);
+        var target = rings.FirstOrDefault(r => r.Name == name)
+            ?? throw new CommandException(ExitCodes.Usage, $"ring: '{name}' is not a ring of the registry (known: {string.Join(", ", rings.Select(r => r.Name))})");
+        if (!target.IsActive)
+        {
+            throw new CommandException(ExitCodes.Usage, $"ring: '{name}' is retired (inactive); only an active ring can be the default");
+        }
+
+        var current = rings.Single(r => r.IsDefault);
+        if (current.Name == name)
+        {
+            throw new CommandException(ExitCodes.Usage, $"ring: '{name}' is already the default ring");
+        }
+
+        return (current.Name, target);
     }
 }

@@ -100,6 +100,98 @@ public sealed class RingRegistry
         return reverted == 1;
     }
 
+    /// <summary>
+    /// Onboards a tenant onto <paramref name="ring"/> and writes the intent row, in one transaction. Returns the
+    /// operation id, or null when the tenant is already in the registry.
+    /// </summary>
+    public async Task<long?> AddTenantAsync(string tenant, string ring, OperationIntent intent, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var added = await c.ExecuteAsync(new CommandDefinition("""
+            insert into tenants (name, module_ring_id) select @tenant, id from module_rings where name = @ring
+            on conflict (name) do nothing
+            """, new { tenant, ring }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        if (added == 0)
+        {
+            await tx.RollbackAsync(ct).ConfigureAwait(false);
+            return null;
+        }
+
+        var id = await OperationLog.InsertAsync(c, tx, intent, ct).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return id;
+    }
+
+    /// <summary>
+    /// Offboards a tenant from <paramref name="ring"/> (compare-and-set on its ring) and writes the intent row, in
+    /// one transaction. Returns the operation id, or null when the tenant is not (or no longer) in that ring.
+    /// </summary>
+    public async Task<long?> RemoveTenantAsync(string tenant, string ring, OperationIntent intent, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var removed = await c.ExecuteAsync(new CommandDefinition(
+            "delete from tenants where name = @tenant and module_ring_id = (select id from module_rings where name = @ring)",
+            new { tenant, ring }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        if (removed == 0)
+        {
+            await tx.RollbackAsync(ct).ConfigureAwait(false);
+            return null;
+        }
+
+        var id = await OperationLog.InsertAsync(c, tx, intent, ct).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return id;
+    }
+
+    /// <summary>Undoes an onboarding or offboarding after a failure and closes its operation as failed, in one transaction.</summary>
+    public async Task UndoTenantAsync(string tenant, string? ring, long operationId, string error, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var sql = ring is null
+            ? "delete from tenants where name = @tenant"
+            : "insert into tenants (name, module_ring_id) select @tenant, id from module_rings where name = @ring on conflict (name) do nothing";
+        await c.ExecuteAsync(new CommandDefinition(sql, new { tenant, ring }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        await OperationLog.CloseAsync(c, tx, operationId, "failed", error, ct).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Moves the default flag from <paramref name="from"/> to <paramref name="to"/> (compare-and-set: only if
+    /// <paramref name="from"/> is still the default) and writes the intent row, in one transaction; null when it moved meanwhile.
+    /// </summary>
+    public async Task<long?> SetDefaultAsync(string from, string to, OperationIntent intent, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var moved = await c.ExecuteAsync(new CommandDefinition("""
+            update module_rings set is_default = (name = @to), updated_at = now()
+            where name in (@from, @to) and exists (select 1 from module_rings where name = @from and is_default)
+            """, new { from, to }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        if (moved != 2)
+        {
+            await tx.RollbackAsync(ct).ConfigureAwait(false);
+            return null;
+        }
+
+        var id = await OperationLog.InsertAsync(c, tx, intent, ct).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return id;
+    }
+
+    /// <summary>Puts the default flag back after a failed <c>ring set-default</c> and closes its operation, in one transaction.</summary>
+    public async Task RevertDefaultAsync(string from, string to, long operationId, string error, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await c.ExecuteAsync(new CommandDefinition("update module_rings set is_default = (name = @from), updated_at = now() where name in (@from, @to)",
+            new { from, to }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        await OperationLog.CloseAsync(c, tx, operationId, "failed", error, ct).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+    }
+
     public async Task InsertRingAsync(RingRecord ring, CancellationToken ct)
     {
         await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);

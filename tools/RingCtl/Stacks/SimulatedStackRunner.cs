@@ -110,4 +110,23 @@ public sealed class SimulatedStackRunner : IStackRunner
         Log($"cancel {stack.Name}");
         return Task.CompletedTask;
     }
+
+    public Task<StackChanges> DestroyAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        Log($"destroy {stack.Name}");
+        var state = Load(stack);
+        state.Remove("deployed");
+        Save(stack, state);
+        progress.Report($"(simulated) {stack} destroyed");
+        return Task.FromResult(new StackChanges(0, 0, 0, 1, 0));
+    }
+
+    /// <summary>As <c>pulumi stack rm</c>: the stack's state and its settings file are gone.</summary>
+    public Task RemoveAsync(StackId stack, CancellationToken cancellationToken)
+    {
+        Log($"remove {stack.Name}");
+        File.Delete(StateFile(stack));
+        File.Delete(StackConfigFile.PathOf(_root, stack));
+        return Task.CompletedTask;
+    }
 }

@@ -1,0 +1,5 @@
+-- The tenant and ring lifecycle: onboarding and offboarding a tenant, moving the default flag.
+alter table operations drop constraint operations_kind_check;
+alter table operations add constraint operations_kind_check
+    check (kind in ('tenant-move', 'promote', 'rollback', 'ring-add', 'ring-retire', 'secrets-sync', 'up', 'reconcile', 'hold-release',
+                    'tenant-add', 'tenant-remove', 'set-default'));
