@@ -18,7 +18,8 @@ approver="${PROMOTE_APPROVER:-}"
 if in_ci; then
   approver="$(python3 "$here/approver.py")" || exit 6
 fi
-args=(promote "$module" --from "$from" --to "$to" --yes --json --reason "${PROMOTE_REASON:-CI promotion}")
+# --commit: ringctl commits exactly the files it wrote (the lock, and a stack file the registry corrected) with the promote message.
+args=(promote "$module" --from "$from" --to "$to" --yes --json --commit --reason "${PROMOTE_REASON:-CI promotion}")
 [[ -n "$approver" ]] && args+=(--approved-by "$approver")
 out="$(ringctl "${args[@]}")"
 status=$?
@@ -27,8 +28,6 @@ if [[ $status -ne 0 ]]; then
 fi
 message="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["commitMessage"])' <<<"$out")"
 version="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["to"])' <<<"$out")"
-cd "$root" || exit 6
-git add "stacks/locks/$to.lock.json"
-git -c user.name="${GIT_AUTHOR_NAME:-ringctl}" -c user.email="${GIT_AUTHOR_EMAIL:-ringctl@ci}" commit -q -m "$message" || { echo "promote.sh: nothing to commit" >&2; exit 1; }
+python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin).get("commit", {}).get("committed") else 1)' <<<"$out" || { echo "promote.sh: ringctl committed nothing" >&2; exit 1; }
 echo "$message"
 publish "$to" "$module $version" "ringctl rollback $module --ring $to"

@@ -18,7 +18,7 @@ approver="${PROMOTE_APPROVER:-}"
 if in_ci; then
   approver="$(python3 "$here/approver.py")" || exit 6
 fi
-args=(rollback "$module" --ring "$ring" --yes --json --reason "${ROLLBACK_REASON:-CI rollback}")
+args=(rollback "$module" --ring "$ring" --yes --json --commit --reason "${ROLLBACK_REASON:-CI rollback}")
 [[ -n "$version" ]] && args+=(--to-version "$version")
 [[ -n "$approver" ]] && args+=(--approved-by "$approver")
 out="$(ringctl "${args[@]}")"
@@ -28,8 +28,6 @@ if [[ $status -ne 0 ]]; then
 fi
 message="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["commitMessage"])' <<<"$out")"
 now="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["to"])' <<<"$out")"
-cd "$root" || exit 6
-git add "stacks/locks/$ring.lock.json"
-git -c user.name="${GIT_AUTHOR_NAME:-ringctl}" -c user.email="${GIT_AUTHOR_EMAIL:-ringctl@ci}" commit -q -m "$message" || { echo "rollback.sh: nothing to commit" >&2; exit 1; }
+python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin).get("commit", {}).get("committed") else 1)' <<<"$out" || { echo "rollback.sh: ringctl committed nothing" >&2; exit 1; }
 echo "$message"
 publish "$ring" "$module $now" "a promotion of $module into $ring from the ring below it"

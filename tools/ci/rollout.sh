@@ -15,12 +15,14 @@ if [[ -n "$only" ]]; then
   [[ " $rings " == *" $only "* ]] || { echo "rollout.sh: $only is not an active ring of the registry (active: $rings)" >&2; exit 2; }
   rings="$only"
 fi
+start="$(git -C "$root" rev-parse HEAD)"
 for ring in $rings; do
   require_name ring "$ring"
   echo "== $ring"
   # ringctl up passes the same gates as every change (freeze, lock provenance, policies): a refusal (exit 3 or 4)
   # stops the rollout with ringctl's own exit code and message; there is no flag here to get around it.
-  ringctl up "$ring" --yes --reason "${ROLLOUT_REASON:-rollout of $(git rev-parse --short HEAD)}"
+  # --commit: where the registry corrected a stack file (a tenant list edited by hand), ringctl commits it.
+  ringctl up "$ring" --yes --commit --reason "${ROLLOUT_REASON:-rollout of $(git rev-parse --short HEAD)}"
   rc=$?
   if (( rc == 3 || rc == 4 )); then
     echo "rollout.sh: stopped at $ring (refused by its gates, exit $rc)" >&2
@@ -40,4 +42,7 @@ for ring in $rings; do
     exit 4
   fi
 done
+if [[ "$(git -C "$root" rev-parse HEAD)" != "$start" ]]; then
+  publish "the fleet" "what the registry assigns" "ringctl reconcile --apply"
+fi
 echo "rollout.sh: all rings updated: $rings"

@@ -19,5 +19,11 @@ public static class CommonOptions
     /// <summary><c>--approved-by NAME</c>: one of the target ring's <c>approvers</c>, never the actor.</summary>
     public static Option<string?> ApprovedBy() => new("--approved-by") { Description = "Approver: one of the protected ring's approvers, not yourself (stored in the operations log)" };
 
+    /// <summary><c>--commit</c>: commit exactly the stack files and locks the command wrote, one commit per operation.</summary>
+    public static Option<bool> Commit() => new("--commit")
+    {
+        Description = "Commit exactly the stack files and locks this command writes, with the operation's message (without it, the command prints the git command)",
+    };
+
     public static Option<bool> DryRun() => new("--dry-run") { Description = "Show what would change (offline: renders before and after) and change nothing" };
 }

@@ -45,7 +45,8 @@ public static class OperationCommands
         var apply = new Option<bool>("--apply") { Description = "Resume or abandon the unfinished operations and remove the drift (default: only report)" };
         var (yes, reason, dryRun) = (CommonOptions.Yes(), CommonOptions.Reason(), CommonOptions.DryRun());
         dryRun.Description = "Only report (the default without --apply)";
-        var command = new Command("reconcile", "Resolve operations a dead run left unfinished; report drift between registry and repository, and remove it with --apply") { apply, yes, reason, dryRun };
+        var commit = CommonOptions.Commit();
+        var command = new Command("reconcile", "Resolve operations a dead run left unfinished; report drift between registry and repository, and remove it with --apply") { apply, yes, reason, dryRun, commit };
         command.SetAction(async (parse, ct) =>
         {
             if (parse.GetValue(apply) && parse.GetValue(dryRun))
@@ -54,7 +55,12 @@ public static class OperationCommands
             }
 
             await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
+            var written = RepositoryChanges.Begin(session.Root, parse.GetValue(commit) && parse.GetValue(apply));
             var findings = await new Reconciler(session.Operations).RunAsync(parse.GetValue(apply), ct, parse.GetValue(reason) ?? "").ConfigureAwait(false);
+            if (written.Finish("reconcile: what resumed operations and the registry wrote", session.Operations.Actor).Text is { } note)
+            {
+                context.Err.WriteLine(note);
+            }
             if (parse.GetValue(globals.Json))
             {
                 JsonOutput.Write(context, new JsonArray([.. findings.Select(f => (JsonNode?)new JsonObject { ["kind"] = f.Kind, ["subject"] = f.Subject, ["detail"] = f.Detail, ["action"] = f.Action })]));
@@ -84,7 +90,8 @@ public static class OperationCommands
         var (overrides, approvedBy) = (CommonOptions.Override(), CommonOptions.ApprovedBy());
         var dryRun = CommonOptions.DryRun();
         dryRun.Description = "Decide the gates and say what would be updated; change nothing";
-        var sync = new Command("sync", "Update the shared stack, then every active ring in rollout order; check each carries the new secrets revision (runs inside a freeze window; the log notes it)") { overrides, approvedBy, yes, reason, dryRun };
+        var commit = CommonOptions.Commit();
+        var sync = new Command("sync", "Update the shared stack, then every active ring in rollout order; check each carries the new secrets revision (runs inside a freeze window; the log notes it)") { overrides, approvedBy, yes, reason, dryRun, commit };
         sync.SetAction(async (parse, ct) =>
         {
             var consent = ChangeGuard.Consent.Parse(parse.GetValue(overrides), parse.GetValue(approvedBy), parse.GetValue(reason));
@@ -97,10 +104,12 @@ public static class OperationCommands
                     $"would update the shared stack, then {string.Join(", ", rings.Select(r => r.Name))}");
             }
 
+            var written = RepositoryChanges.Begin(session.Root, parse.GetValue(commit));
             Confirmation.Require(context, $"update the shared stack and {rings.Count} ring stack(s)?", parse.GetValue(yes));
             var (id, revision) = await rollout.SecretsSyncAsync(rings, consent, parse.GetValue(reason)!, ct).ConfigureAwait(false);
-            TenantCommands.Report(context, parse.GetValue(globals.Json), new JsonObject { ["operation"] = id, ["secretsRevision"] = revision, ["rings"] = JsonOutput.Strings(Rollout.Order(rings).Select(r => r.Name)) },
-                $"secrets revision {revision} rolled through {string.Join(", ", Rollout.Order(rings).Select(r => r.Name))} (operation #{id})");
+            TenantCommands.Done(context, parse.GetValue(globals.Json), new JsonObject { ["operation"] = id, ["secretsRevision"] = revision, ["rings"] = JsonOutput.Strings(Rollout.Order(rings).Select(r => r.Name)) },
+                $"secrets revision {revision} rolled through {string.Join(", ", Rollout.Order(rings).Select(r => r.Name))} (operation #{id})",
+                written, $"sync({string.Join(",", Rollout.Order(rings).Select(r => r.Name))}): stack files from the registry", session.Operations.Actor);
             return ExitCodes.Ok;
         });
         return new Command("secrets", "The shared stack's secrets") { sync };
@@ -114,8 +123,9 @@ public static class OperationCommands
         var (yes, reason, dryRun) = (CommonOptions.Yes(), CommonOptions.Reason(), CommonOptions.DryRun());
         dryRun.Description = "Decide the gates and say what would be updated; change nothing (needs no Pulumi)";
         var (overrides, approvedBy) = (CommonOptions.Override(), CommonOptions.ApprovedBy());
+        var commit = CommonOptions.Commit();
         var command = new Command("up", "Update ring stacks, in rollout order, stopping at the first failure (the shared stack first when it has never been deployed); gates: freeze, lock provenance, policies")
-            { rings, all, install, overrides, approvedBy, yes, reason, dryRun };
+            { rings, all, install, overrides, approvedBy, yes, reason, dryRun, commit };
         command.SetAction(async (parse, ct) =>
         {
             var fleet = FleetSession.Open(parse, globals, context);
@@ -147,10 +157,12 @@ public static class OperationCommands
             }
 
             session.Operations.RequireStacks();
+            var written = RepositoryChanges.Begin(session.Root, parse.GetValue(commit));
             Confirmation.Require(context, $"update {string.Join(", ", Rollout.Order(selected).Select(r => r.Name))}?", parse.GetValue(yes));
             var up = await rollout.UpAsync(selected, consent, parse.GetValue(reason)!, ct).ConfigureAwait(false);
-            TenantCommands.Report(context, parse.GetValue(globals.Json), new JsonObject { ["operation"] = up.Id, ["rings"] = JsonOutput.Strings(Rollout.Order(selected).Select(r => r.Name)), ["sharedDeployed"] = up.SharedDeployed },
-                $"updated {(up.SharedDeployed ? "the shared stack (first run), then " : "")}{string.Join(", ", Rollout.Order(selected).Select(r => r.Name))} (operation #{up.Id})");
+            TenantCommands.Done(context, parse.GetValue(globals.Json), new JsonObject { ["operation"] = up.Id, ["rings"] = JsonOutput.Strings(Rollout.Order(selected).Select(r => r.Name)), ["sharedDeployed"] = up.SharedDeployed },
+                $"updated {(up.SharedDeployed ? "the shared stack (first run), then " : "")}{string.Join(", ", Rollout.Order(selected).Select(r => r.Name))} (operation #{up.Id})",
+                written, $"sync({string.Join(",", Rollout.Order(selected).Select(r => r.Name))}): stack files from the registry", session.Operations.Actor);
             return ExitCodes.Ok;
         });
         return command;

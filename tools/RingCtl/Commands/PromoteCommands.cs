@@ -22,8 +22,8 @@ public static class PromoteCommands
         var approvedBy = CommonOptions.ApprovedBy();
         var overrides = CommonOptions.Override();
         var url = new Option<string?>("--url") { Description = "Also verify the target's /api/health at this base URL after the update" };
-        var (yes, reason, dryRun) = (CommonOptions.Yes(), CommonOptions.Reason(), CommonOptions.DryRun());
-        var command = new Command("promote", "Promote a module version into a ring: gates, lock rewrite, stack update, verification") { module, from, to, version, sha, approvedBy, overrides, url, yes, reason, dryRun };
+        var (yes, reason, dryRun, commit) = (CommonOptions.Yes(), CommonOptions.Reason(), CommonOptions.DryRun(), CommonOptions.Commit());
+        var command = new Command("promote", "Promote a module version into a ring: gates, lock rewrite, stack update, verification") { module, from, to, version, sha, approvedBy, overrides, url, yes, reason, dryRun, commit };
         command.SetAction(async (parse, ct) =>
         {
             if ((parse.GetValue(from) is null) == (parse.GetValue(version) is null))
@@ -34,7 +34,7 @@ public static class PromoteCommands
             var consent = ChangeGuard.Consent.Parse(parse.GetValue(overrides), parse.GetValue(approvedBy), parse.GetValue(reason));
             var request = new Promotion.Request(parse.GetValue(module)!, parse.GetValue(from), parse.GetValue(to)!, parse.GetValue(version), parse.GetValue(sha),
                 consent, IsRollback: false, parse.GetValue(reason)!);
-            return await RunAsync(context, globals, parse, request, parse.GetValue(url), parse.GetValue(yes), parse.GetValue(dryRun), ct).ConfigureAwait(false);
+            return await RunAsync(context, globals, parse, request, parse.GetValue(url), parse.GetValue(yes), parse.GetValue(dryRun), parse.GetValue(commit), ct).ConfigureAwait(false);
         });
         return command;
     }
@@ -46,19 +46,19 @@ public static class PromoteCommands
         var toVersion = new Option<string?>("--to-version") { Description = "Version to return to (default: the one before the last promotion)" };
         var approvedBy = CommonOptions.ApprovedBy();
         var url = new Option<string?>("--url") { Description = "Also verify the ring's /api/health at this base URL after the update" };
-        var (yes, reason, dryRun) = (CommonOptions.Yes(), CommonOptions.Reason(), CommonOptions.DryRun());
-        var command = new Command("rollback", "Return a module in a ring to a version it ran before and that is older (allowed in a freeze window; the log notes it)") { module, ring, toVersion, approvedBy, url, yes, reason, dryRun };
+        var (yes, reason, dryRun, commit) = (CommonOptions.Yes(), CommonOptions.Reason(), CommonOptions.DryRun(), CommonOptions.Commit());
+        var command = new Command("rollback", "Return a module in a ring to a version it ran before and that is older (allowed in a freeze window; the log notes it)") { module, ring, toVersion, approvedBy, url, yes, reason, dryRun, commit };
         command.SetAction(async (parse, ct) =>
         {
             var consent = ChangeGuard.Consent.Parse(null, parse.GetValue(approvedBy), parse.GetValue(reason));
             var request = new Promotion.Request(parse.GetValue(module)!, null, parse.GetValue(ring)!, parse.GetValue(toVersion), null,
                 consent, IsRollback: true, parse.GetValue(reason)!);
-            return await RunAsync(context, globals, parse, request, parse.GetValue(url), parse.GetValue(yes), parse.GetValue(dryRun), ct).ConfigureAwait(false);
+            return await RunAsync(context, globals, parse, request, parse.GetValue(url), parse.GetValue(yes), parse.GetValue(dryRun), parse.GetValue(commit), ct).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, GlobalOptions globals, ParseResult parse, Promotion.Request request, string? url, bool yes, bool dryRun, CancellationToken ct)
+    private static async Task<int> RunAsync(CliContext context, GlobalOptions globals, ParseResult parse, Promotion.Request request, string? url, bool yes, bool dryRun, bool commit, CancellationToken ct)
     {
         // The input first, from the files alone: a typo is named before a registry or a stack backend is needed.
         Promotion.Validate(request, FleetSession.Open(parse, globals, context).Fleet);
@@ -82,8 +82,9 @@ public static class PromoteCommands
             return ExitCodes.Ok;
         }
 
+        var written = RepositoryChanges.Begin(session.Root, commit);
         var (plan, id) = await promotion.LeaseAndRunAsync(request, p => Confirmation.Require(context, $"{p.CommitMessage}?", yes), ct).ConfigureAwait(false);
-        TenantCommands.Report(context, json, Summary(plan, false, id, []), plan.CommitMessage);
+        TenantCommands.Done(context, json, Summary(plan, false, id, []), plan.CommitMessage, written, plan.CommitMessage, session.Operations.Actor);
         return ExitCodes.Ok;
     }
 

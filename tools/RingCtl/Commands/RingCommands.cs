@@ -119,8 +119,8 @@ public static class RingCommands
         var display = new Option<string?>("--display-name") { Description = "Display name" };
         var description = new Option<string>("--description") { Description = "Description", DefaultValueFactory = _ => "" };
         var noUp = new Option<bool>("--no-up") { Description = "Register and write the files, but do not create the stack now" };
-        var (yes, dryRun, reason) = (CommonOptions.Yes(), CommonOptions.DryRun(), CommonOptions.Reason());
-        var command = new Command("add", "Add a ring: registry row, lock from a source ring, stack file, stack created and updated") { name, order, segment, ns, from, tier, bake, display, description, noUp, yes, dryRun, reason };
+        var (yes, dryRun, reason, commit) = (CommonOptions.Yes(), CommonOptions.DryRun(), CommonOptions.Reason(), CommonOptions.Commit());
+        var command = new Command("add", "Add a ring: registry row, lock from a source ring, stack file, stack created and updated") { name, order, segment, ns, from, tier, bake, display, description, noUp, yes, dryRun, reason, commit };
         command.SetAction(async (parse, ct) =>
         {
             // The input first (files only), then the registry.
@@ -160,12 +160,14 @@ public static class RingCommands
                 return ExitCodes.Ok;
             }
 
+            var written = RepositoryChanges.Begin(session.Root, parse.GetValue(commit));
             Confirmation.Require(context, $"add ring {ringName}?", parse.GetValue(yes));
             var id = await lifecycle.AddAsync(plan, up, parse.GetValue(reason)!, ct).ConfigureAwait(false);
             summary["operation"] = id;
             var note = up ? "stack created and updated" : runnerReady ? "stack not created (--no-up): run `ringctl up " + ringName + "`"
                 : $"stack not created ({((Stacks.UnavailableStackRunner)session.Operations.Stacks).Reason}): run `ringctl up {ringName}` where Pulumi is installed";
-            TenantCommands.Report(context, json, summary, $"ring {ringName} added (operation #{id}): registry row, {plan.LockFile} (from {plan.SourceRing}), {plan.StackFile}; {note}");
+            TenantCommands.Done(context, json, summary, $"ring {ringName} added (operation #{id}): registry row, {plan.LockFile} (from {plan.SourceRing}), {plan.StackFile}; {note}",
+                written, $"ring(add): {ringName}", session.Operations.Actor);
             return ExitCodes.Ok;
         });
         return command;
@@ -175,7 +177,8 @@ public static class RingCommands
     {
         var name = new Argument<string>("ring") { Description = "The ring to retire" };
         var (yes, reason, dryRun) = (CommonOptions.Yes(), CommonOptions.Reason(), CommonOptions.DryRun());
-        var command = new Command("retire", "Retire a ring: destroy and remove its stack, delete its stack file and lock, mark it retired (refused while it has tenants or is the default)") { name, yes, reason, dryRun };
+        var commit = CommonOptions.Commit();
+        var command = new Command("retire", "Retire a ring: destroy and remove its stack, delete its stack file and lock, mark it retired (refused while it has tenants or is the default)") { name, yes, reason, dryRun, commit };
         command.SetAction(async (parse, ct) =>
         {
             await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
@@ -190,10 +193,12 @@ public static class RingCommands
                 return ExitCodes.Ok;
             }
 
+            var written = RepositoryChanges.Begin(session.Root, parse.GetValue(commit));
             Confirmation.Require(context, $"retire ring {ring} (its stack is destroyed)?", parse.GetValue(yes));
             var id = await lifecycle.RetireAsync(ring, parse.GetValue(reason)!, ct).ConfigureAwait(false);
             data["operation"] = id;
-            TenantCommands.Report(context, parse.GetValue(globals.Json), data, $"ring {ring} retired (operation #{id}): stack destroyed and removed, {string.Join(" and ", files)} deleted");
+            TenantCommands.Done(context, parse.GetValue(globals.Json), data, $"ring {ring} retired (operation #{id}): stack destroyed and removed, {string.Join(" and ", files)} deleted",
+                written, $"ring(retire): {ring}", session.Operations.Actor);
             return ExitCodes.Ok;
         });
         return command;
@@ -203,7 +208,8 @@ public static class RingCommands
     {
         var name = new Argument<string>("ring") { Description = "The ring that becomes the default" };
         var (yes, reason, dryRun) = (CommonOptions.Yes(), CommonOptions.Reason(), CommonOptions.DryRun());
-        var command = new Command("set-default", "Make a ring the default: new tenants land there and it serves *.<domain>; both rings' stacks are updated") { name, yes, reason, dryRun };
+        var commit = CommonOptions.Commit();
+        var command = new Command("set-default", "Make a ring the default: new tenants land there and it serves *.<domain>; both rings' stacks are updated") { name, yes, reason, dryRun, commit };
         command.SetAction(async (parse, ct) =>
         {
             await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
@@ -217,10 +223,12 @@ public static class RingCommands
                 return ExitCodes.Ok;
             }
 
+            var written = RepositoryChanges.Begin(session.Root, parse.GetValue(commit));
             Confirmation.Require(context, $"make {ring} the default ring instead of {from}?", parse.GetValue(yes));
             var (id, _) = await lifecycle.SetDefaultAsync(ring, parse.GetValue(reason)!, ct).ConfigureAwait(false);
             data["operation"] = id;
-            TenantCommands.Report(context, parse.GetValue(globals.Json), data, $"{ring} is the default ring (operation #{id}); {from} no longer is");
+            TenantCommands.Done(context, parse.GetValue(globals.Json), data, $"{ring} is the default ring (operation #{id}); {from} no longer is",
+                written, $"ring(default): {ring}", session.Operations.Actor);
             return ExitCodes.Ok;
         });
         return command;

@@ -24,8 +24,8 @@ public static class TenantCommands
     {
         var name = new Argument<string>("tenant") { Description = "The new tenant (a DNS label)" };
         var ring = new Option<string?>("--ring") { Description = "Its ring (default: the default ring)" };
-        var (yes, reason, dryRun) = (CommonOptions.Yes(), CommonOptions.Reason(), CommonOptions.DryRun());
-        var command = new Command("add", "Onboard a tenant: registry, the shared stack's tenant list (its database and role), then its ring's stack") { name, ring, yes, reason, dryRun };
+        var (yes, reason, dryRun, commit) = (CommonOptions.Yes(), CommonOptions.Reason(), CommonOptions.DryRun(), CommonOptions.Commit());
+        var command = new Command("add", "Onboard a tenant: registry, the shared stack's tenant list (its database and role), then its ring's stack") { name, ring, yes, reason, dryRun, commit };
         command.SetAction(async (parse, ct) =>
         {
             var tenant = parse.GetValue(name)!;
@@ -45,10 +45,12 @@ public static class TenantCommands
                 return ExitCodes.Ok;
             }
 
+            var changes = RepositoryChanges.Begin(session.Root, parse.GetValue(commit));
             Confirmation.Require(context, $"add tenant {tenant} to {target}?", parse.GetValue(yes));
             var id = await lifecycle.AddAsync(tenant, target, parse.GetValue(reason)!, ct).ConfigureAwait(false);
             data["operation"] = id;
-            Report(context, json, data, $"tenant {tenant} added to {target} (operation #{id}): its database and role by the shared stack, its hosts on {target}");
+            Done(context, json, data, $"tenant {tenant} added to {target} (operation #{id}): its database and role by the shared stack, its hosts on {target}",
+                changes, $"tenant(add): {tenant}", session.Operations.Actor);
             return ExitCodes.Ok;
         });
         return command;
@@ -57,9 +59,9 @@ public static class TenantCommands
     private static Command Remove(CliContext context, GlobalOptions globals)
     {
         var name = new Argument<string>("tenant") { Description = "The tenant to offboard" };
-        var (yes, reason, dryRun) = (CommonOptions.Yes(), CommonOptions.Reason(), CommonOptions.DryRun());
+        var (yes, reason, dryRun, commit) = (CommonOptions.Yes(), CommonOptions.Reason(), CommonOptions.DryRun(), CommonOptions.Commit());
         reason.Description = "Why (required: offboarding is logged)";
-        var command = new Command("remove", "Offboard a tenant: off its ring's Ingress; its database and role are kept") { name, yes, reason, dryRun };
+        var command = new Command("remove", "Offboard a tenant: off its ring's Ingress; its database and role are kept") { name, yes, reason, dryRun, commit };
         command.SetAction(async (parse, ct) =>
         {
             var tenant = parse.GetValue(name)!;
@@ -79,10 +81,12 @@ public static class TenantCommands
                 return ExitCodes.Ok;
             }
 
+            var changes = RepositoryChanges.Begin(session.Root, parse.GetValue(commit));
             Confirmation.Require(context, $"remove tenant {tenant} from {ring}?", parse.GetValue(yes));
             var id = await lifecycle.RemoveAsync(tenant, ring, parse.GetValue(reason)!, ct).ConfigureAwait(false);
             data["operation"] = id;
-            Report(context, json, data, $"tenant {tenant} removed from {ring} (operation #{id}); {TenantLifecycle.DropAdvice(tenant)}");
+            Done(context, json, data, $"tenant {tenant} removed from {ring} (operation #{id}); {TenantLifecycle.DropAdvice(tenant)}",
+                changes, $"tenant(remove): {tenant}", session.Operations.Actor);
             return ExitCodes.Ok;
         });
         return command;
@@ -95,7 +99,8 @@ public static class TenantCommands
         var yes = CommonOptions.Yes();
         var reason = CommonOptions.Reason();
         var dryRun = CommonOptions.DryRun();
-        var command = new Command("assign", "Move a tenant to a ring: registry compare-and-set, then the target stack, then the source stack") { name, ring, yes, reason, dryRun };
+        var commit = CommonOptions.Commit();
+        var command = new Command("assign", "Move a tenant to a ring: registry compare-and-set, then the target stack, then the source stack") { name, ring, yes, reason, dryRun, commit };
         command.SetAction(async (parse, ct) =>
         {
             await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
@@ -122,10 +127,11 @@ public static class TenantCommands
                 return ExitCodes.Ok;
             }
 
+            var written = RepositoryChanges.Begin(session.Root, parse.GetValue(commit));
             Confirmation.Require(context, $"move {plan.Tenant} from {plan.From} to {plan.To}?", parse.GetValue(yes));
             var id = await move.RunAsync(plan, parse.GetValue(reason)!, ct).ConfigureAwait(false);
-            Report(context, json, new JsonObject { ["tenant"] = plan.Tenant, ["from"] = plan.From, ["to"] = plan.To, ["operation"] = id, ["changed"] = true },
-                $"{plan.Tenant}: {plan.From} → {plan.To} (operation #{id})");
+            Done(context, json, new JsonObject { ["tenant"] = plan.Tenant, ["from"] = plan.From, ["to"] = plan.To, ["operation"] = id, ["changed"] = true },
+                $"{plan.Tenant}: {plan.From} → {plan.To} (operation #{id})", written, $"move({plan.Tenant}): {plan.From} → {plan.To}", session.Operations.Actor);
             return ExitCodes.Ok;
         });
         return command;
@@ -153,6 +159,25 @@ public static class TenantCommands
     /// <summary>The objects the move changes in each ring, from renders of the fleet before and after.</summary>
     public static IReadOnlyList<ObjectChange> OfflineChanges(RingFleet fleet, TenantMove.Plan plan) =>
         FleetChanges.Compare(fleet, FleetChanges.MoveTenant(fleet, plan.Tenant, plan.From, plan.To), [plan.From, plan.To]);
+
+    /// <summary>
+    /// Reports a changing command's success after committing what it wrote (<see cref="RepositoryChanges"/>): the
+    /// commit (or the git command to make it) goes to stderr, and into the JSON as <c>commit</c>.
+    /// </summary>
+    internal static void Done(CliContext context, bool json, JsonObject data, string text, RepositoryChanges changes, string message, string actor)
+    {
+        var (note, commit) = changes.Finish(message, actor);
+        if (commit is not null)
+        {
+            data["commit"] = commit;
+        }
+
+        Report(context, json, data, text);
+        if (note is not null)
+        {
+            context.Err.WriteLine(note);
+        }
+    }
 
     internal static void Report(CliContext context, bool json, JsonObject data, string text)
     {
