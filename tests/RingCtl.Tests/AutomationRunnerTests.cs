@@ -65,6 +65,33 @@ public sealed class AutomationRunnerTests
     }
 
     [SkippableFact]
+    public async Task TheSimulatedRunner_WritesTheStackFilesByteForByte_AsTheAutomationRunner()
+    {
+        Skip.IfNot(StackRunners.BuiltWithPulumi, "ringctl was built without the Pulumi packages");
+        static void Arrange(RingInfra.Core.Tests.Support.TempRepo repo) => repo.Replace("Pulumi.canary.yaml", "    - test-canary\n", "    - test-canary\n    - \"007\"\n");
+        await using var real = await OpsHarness.CreateAsync(_pg, Arrange);
+        await using var simulated = await OpsHarness.CreateAsync(_pg, Arrange);
+        using var cli = new FakePulumiCli();
+        cli.SetOutputs("shared", """{"secretsRevision":"rev-1"}""");
+        cli.SetOutputs("canary", """{"tenants":["007","acme","test-canary"]}""");
+        cli.SetOutputs("stable", """{"tenants":["foo"]}""");
+        var simulate = Environment(simulated, System.Environment.GetEnvironmentVariable("PATH")!);
+        simulate["RINGCTL_STACK_RUNNER"] = "simulate";
+
+        var a = Run(Environment(real, WithFake(cli)), real.Repo.Root, "tenant", "assign", "acme", "canary", "--yes");
+        var b = Run(simulate, simulated.Repo.Root, "tenant", "assign", "acme", "canary", "--yes");
+
+        a.Code.ShouldBe(0, a.Err);
+        b.Code.ShouldBe(0, b.Err);
+        foreach (var file in new[] { "Pulumi.canary.yaml", "Pulumi.stable.yaml", "Pulumi.edge.yaml" })
+        {
+            File.ReadAllBytes(simulated.Repo.PathOf(file)).ShouldBe(File.ReadAllBytes(real.Repo.PathOf(file)), file);
+        }
+
+        real.Repo.Read("Pulumi.canary.yaml").ShouldNotBe(File.ReadAllText(Path.Combine(RingInfra.Core.Tests.Support.Repo.Root, "Pulumi.canary.yaml")), "both runners really wrote the file");
+    }
+
+    [SkippableFact]
     public async Task ACancelledUpdate_KillsTheCli_ThenReleasesTheFileBackendsLock_AndClosesTheOperation()
     {
         Skip.IfNot(StackRunners.BuiltWithPulumi, "ringctl was built without the Pulumi packages");

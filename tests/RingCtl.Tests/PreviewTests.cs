@@ -51,6 +51,23 @@ public sealed class PreviewTests : IDisposable
     }
 
     [Fact]
+    public async Task AHandEditedTenantList_IsMarked_TenantsAreAssignedWithRingctl()
+    {
+        var baseRev = _git.Git("rev-parse", "HEAD").Trim();
+        _git.Files.Replace("Pulumi.edge.yaml", "    - bar\n", "    - newco\n");
+        _git.Commit("edge gets newco by hand");
+
+        var report = await OfflineJsonAsync(baseRev);
+
+        var edit = report["rings"]!.AsArray().Single(r => r!["ring"]!.ToString() == "edge")!["tenantEdit"]!;
+        edit["added"]!.AsArray().Select(t => t!.ToString()).ShouldBe(["newco"]);
+        edit["removed"]!.AsArray().Select(t => t!.ToString()).ShouldBe(["bar"]);
+        var markdown = await RingCtlRunner.RunAsync(_git.Root, "preview", "--base", baseRev, "--offline");
+        markdown.Out.ShouldContain("**❌ Tenant lists edited by hand.** Tenants are assigned with `ringctl tenant assign`");
+        markdown.Out.ShouldContain("| ❌ edge | +newco −bar | (not reachable from this preview) |");
+    }
+
+    [Fact]
     public async Task BumpingAModuleInTheEdgeLock_ChangesOnlyEdge_ItsLockConfigMapAndAppPodTemplates()
     {
         var baseRev = _git.Git("rev-parse", "HEAD").Trim();

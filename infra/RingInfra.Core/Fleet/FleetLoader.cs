@@ -23,14 +23,15 @@ public static class FleetLoader
     /// The registry's tenants, default and active flags, which replace the stack files' copies before the
     /// fleet-wide rules run (a tenant in exactly one ring, one default): the registry is the truth for them.
     /// </param>
-    public static RingFleet Load(IRepositoryFiles files, IReadOnlyDictionary<string, RingAssignment>? assignments = null)
+    /// <param name="tenantRules">False to skip the tenant rules (the files' tenant lists are a copy the registry replaces).</param>
+    public static RingFleet Load(IRepositoryFiles files, IReadOnlyDictionary<string, RingAssignment>? assignments = null, bool tenantRules = true)
     {
         var problems = new List<ConfigProblem>();
-        var fleet = TryLoad(files, problems, assignments);
+        var fleet = TryLoad(files, problems, assignments, tenantRules);
         return problems.Count == 0 && fleet is not null ? fleet : throw new RingConfigException(problems);
     }
 
-    public static RingFleet? TryLoad(IRepositoryFiles files, List<ConfigProblem> problems, IReadOnlyDictionary<string, RingAssignment>? assignments = null)
+    public static RingFleet? TryLoad(IRepositoryFiles files, List<ConfigProblem> problems, IReadOnlyDictionary<string, RingAssignment>? assignments = null, bool tenantRules = true)
     {
         var projectText = files.ReadText(ProjectFile);
         if (projectText is null)
@@ -58,7 +59,7 @@ public static class FleetLoader
             rings = [.. Assignments.Apply(rings, assignments)];
         }
 
-        FleetRules.Check(rings, shared, problems);
+        FleetRules.Check(rings, shared, problems, tenantRules);
         return problems.Count == 0 && shared is not null ? new RingFleet(rings, shared) : null;
     }
 

@@ -11,7 +11,14 @@ namespace RingInfra.Core.Fleet;
 /// </summary>
 public static class FleetRules
 {
-    public static void Check(IReadOnlyList<RingDefinition> rings, SharedFacts? shared, List<ConfigProblem> problems)
+    /// <param name="rings">The rings.</param>
+    /// <param name="shared">The shared stack's facts.</param>
+    /// <param name="problems">Where problems go.</param>
+    /// <param name="tenants">
+    /// Whether the tenant rules run: false where the files' tenant lists are only a copy about to be replaced by
+    /// the registry's (a changing command's input check), so that a stale copy cannot block the command that fixes it.
+    /// </param>
+    public static void Check(IReadOnlyList<RingDefinition> rings, SharedFacts? shared, List<ConfigProblem> problems, bool tenants = true)
     {
         if (rings.Count == 0)
         {
@@ -30,7 +37,7 @@ public static class FleetRules
         Unique(rings, r => r.Config.Namespace, ConfigKeys.Namespace, problems);
 
         var owner = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var ring in rings)
+        foreach (var ring in tenants ? rings : [])
         {
             foreach (var tenant in ring.Config.Tenants)
             {

@@ -62,3 +62,19 @@ public static class LockEdits
         return edits;
     }
 }
+
+/// <summary>A stack file's tenant list changed by hand: tenants are assigned in the registry, not in files.</summary>
+public sealed record TenantEdit(string Ring, IReadOnlyList<string> Added, IReadOnlyList<string> Removed)
+{
+    /// <summary>The ring's tenant list edits between two revisions (null when the list did not change).</summary>
+    public static TenantEdit? Find(RingFleet? before, RingFleet after, string ring)
+    {
+        ArgumentNullException.ThrowIfNull(after);
+        var now = after.Find(ring)?.Config.Tenants ?? [];
+        var was = before?.Find(ring)?.Config.Tenants ?? [];
+        var added = now.Except(was, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var removed = was.Except(now, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        // A new ring's file starts empty (ring add writes none); only a change of an existing ring's list is an edit.
+        return added.Count + removed.Count == 0 || before?.Find(ring) is null ? null : new TenantEdit(ring, added, removed);
+    }
+}

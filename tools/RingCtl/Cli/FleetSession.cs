@@ -23,12 +23,19 @@ public sealed class FleetSession
 
     public RingFleet Fleet { get; }
 
-    public static FleetSession Open(ParseResult parse, GlobalOptions globals, CliContext context)
+    /// <param name="parse">The command line.</param>
+    /// <param name="globals">The global options.</param>
+    /// <param name="context">The process.</param>
+    /// <param name="tenantsFromRegistry">
+    /// For a changing command's input check: the files' tenant lists are not validated, because the registry's
+    /// replace them before any update (a stale or hand-edited copy must not block the command that corrects it).
+    /// </param>
+    public static FleetSession Open(ParseResult parse, GlobalOptions globals, CliContext context, bool tenantsFromRegistry = false)
     {
         var root = RepositoryRoot.Find(parse.GetValue(globals.Root), context.WorkingDirectory);
         try
         {
-            return new FleetSession(root, FleetLoader.Load(new DirectoryFiles(root)));
+            return new FleetSession(root, FleetLoader.Load(new DirectoryFiles(root), tenantRules: !tenantsFromRegistry));
         }
         catch (RingConfigException e)
         {

@@ -128,7 +128,7 @@ public static class OperationCommands
             { rings, all, install, overrides, approvedBy, yes, reason, dryRun, commit };
         command.SetAction(async (parse, ct) =>
         {
-            var fleet = FleetSession.Open(parse, globals, context);
+            var fleet = FleetSession.Open(parse, globals, context, tenantsFromRegistry: true);
             var selected = fleet.Select(parse.GetValue(rings) ?? [], parse.GetValue(all), defaultAll: false);
             var consent = ChangeGuard.Consent.Parse(parse.GetValue(overrides), parse.GetValue(approvedBy), parse.GetValue(reason));
             if (parse.GetValue(install))

@@ -12,6 +12,29 @@ namespace RingCtl.Commands;
 /// </summary>
 public static class PreviewCommand
 {
+    /// <summary>
+    /// Where a registry is configured (RINGCTL_DATABASE_URL), what it assigns — so that a hand-edited tenant list can
+    /// be shown against it. The pull-request preview runs without one; then nothing is read and nothing is started.
+    /// </summary>
+    private static async Task<IReadOnlyDictionary<string, RingInfra.Core.Fleet.RingAssignment>?> RegistryAssignmentsAsync(CliContext context, IProgress<string> progress, CancellationToken ct)
+    {
+        if (context.DatabaseUrl is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            await using var db = new Registry.RegistryDatabase(Registry.DatabaseUrl.Parse(context.DatabaseUrl).ConnectionString);
+            return await new Registry.RingRegistry(db).AssignmentsAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or CommandException or InvalidOperationException)
+        {
+            progress.Report($"the registry could not be read for the preview ({e.GetType().Name}); tenant lists are shown without it");
+            return null;
+        }
+    }
+
     public static Command Build(CliContext context, GlobalOptions globals)
     {
         var baseRev = new Option<string?>("--base") { Description = "Base revision (default: where HEAD left main, else HEAD~1)" };
@@ -38,7 +61,7 @@ public static class PreviewCommand
                 }
             }
 
-            var report = await new PreviewBuilder(git, [.. context.Redact]).BuildAsync(parse.GetValue(baseRev) ?? git.DefaultBase(), parse.GetValue(headRev)!,
+            var report = await new PreviewBuilder(git, [.. context.Redact], await RegistryAssignmentsAsync(context, progress, ct).ConfigureAwait(false)).BuildAsync(parse.GetValue(baseRev) ?? git.DefaultBase(), parse.GetValue(headRev)!,
                 parse.GetValue(rings) ?? [], online, progress, ct).ConfigureAwait(false);
             var fmt = parse.GetValue(globals.Json) ? "json" : parse.GetValue(format)!;
             var text = fmt switch

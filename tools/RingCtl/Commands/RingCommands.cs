@@ -67,10 +67,12 @@ public static class RingCommands
                 data["tenants"] = JsonOutput.Strings((await ops.Registry.TenantsAsync(ring.Name, ct).ConfigureAwait(false)).Select(t => t.Tenant));
             }
 
-            if (parse.GetValue(modules) && ops.LoadFleet().Find(ring.Name) is { } def)
+            // The ring's own lock file, read alone: a problem elsewhere in the files does not hide it.
+            var lockPath = LockFiles.PathOf(ops.Root, ring.Name);
+            if (parse.GetValue(modules) && File.Exists(lockPath) && RingInfra.Core.Locks.ModuleLockParser.TryParse(await File.ReadAllTextAsync(lockPath, ct).ConfigureAwait(false), ring.Name, lockPath, []) is { } moduleLock)
             {
                 var list = new JsonArray();
-                foreach (var m in def.Lock.Modules)
+                foreach (var m in moduleLock.Modules)
                 {
                     var landing = await ops.Registry.LandingAsync(ring.Name, m.Alias, ct).ConfigureAwait(false);
                     list.Add(new JsonObject { ["module"] = m.Alias, ["version"] = m.Version.ToString(), ["landedAt"] = landing?.LandedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) });
@@ -130,7 +132,7 @@ public static class RingCommands
                 throw new CommandException(ExitCodes.Usage, $"name: {Names.DnsLabelRule} (got {ringName})");
             }
 
-            var fleet = FleetSession.Open(parse, globals, context).Fleet;
+            var fleet = FleetSession.Open(parse, globals, context, tenantsFromRegistry: true).Fleet;
             var tierText = parse.GetValue(tier)!;
             var newRing = new RingFileTemplate.NewRing(
                 ringName,

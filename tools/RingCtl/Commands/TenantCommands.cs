@@ -147,8 +147,9 @@ public static class TenantCommands
             var tenant = parse.GetValue(name)!;
             var ring = await session.Operations.Registry.RingOfTenantAsync(tenant, ct).ConfigureAwait(false)
                 ?? throw new CommandException(ExitCodes.Usage, $"tenant: '{tenant}' is not in the registry");
-            var def = session.Operations.LoadFleet().Find(ring);
-            var hosts = def is null ? [] : new[] { $"{tenant}.{def.Config.HostnameSegment}.{def.Config.Domain}", $"{tenant}.{def.Config.Domain}" };
+            var record = await session.Operations.Registry.FindRingAsync(ring, ct).ConfigureAwait(false);
+            var def = session.Operations.TryLoadFleet(context.Err)?.Find(ring);
+            var hosts = def is null ? [] : new[] { $"{tenant}.{record!.HostnameSegment}.{def.Config.Domain}", $"{tenant}.{def.Config.Domain}" };
             Report(context, parse.GetValue(globals.Json), new JsonObject { ["tenant"] = tenant, ["ring"] = ring, ["hostnames"] = JsonOutput.Strings(hosts) },
                 $"{tenant}: ring {ring}; {string.Join(", ", hosts)}");
             return ExitCodes.Ok;

@@ -40,13 +40,14 @@ public sealed class OperationContext
     /// The repository's rings and shared facts, validated (every problem at once, exit 2) — as the files say,
     /// tenant lists included. Seeding reads this; every changing command reads <see cref="LoadFleetAsync"/>.
     /// </summary>
-    public RingFleet LoadFleet() => Load(null);
+    /// <param name="tenantRules">False where the files' tenant lists are about to be replaced by the registry's (input checks).</param>
+    public RingFleet LoadFleet(bool tenantRules = true) => Load(null, tenantRules);
 
-    private RingFleet Load(IReadOnlyDictionary<string, RingAssignment>? assignments)
+    private RingFleet Load(IReadOnlyDictionary<string, RingAssignment>? assignments, bool tenantRules = true)
     {
         try
         {
-            return FleetLoader.Load(new DirectoryFiles(Root), assignments);
+            return FleetLoader.Load(new DirectoryFiles(Root), assignments, tenantRules);
         }
         catch (RingConfigException e)
         {
@@ -54,13 +55,26 @@ public sealed class OperationContext
         }
     }
 
-    /// <summary>What the registry holds for every ring: tenants, default, active (the one source of truth for them).</summary>
-    public async Task<IReadOnlyDictionary<string, RingAssignment>> AssignmentsAsync(CancellationToken ct)
+    /// <summary>
+    /// For read-only commands: the fleet from the files, or — when they do not validate — null, after a warning on
+    /// stderr naming the first problem. What such a command shows comes from the registry; the files only add detail.
+    /// </summary>
+    public RingFleet? TryLoadFleet(TextWriter warnings)
     {
-        var rings = await Registry.ListRingsAsync(ct).ConfigureAwait(false);
-        var tenants = (await Registry.TenantsAsync(null, ct).ConfigureAwait(false)).ToLookup(t => t.Ring, t => t.Tenant);
-        return rings.ToDictionary(r => r.Name, r => new RingAssignment([.. tenants[r.Name].Order(StringComparer.Ordinal)], r.IsDefault, r.IsActive), StringComparer.Ordinal);
+        try
+        {
+            return LoadFleet();
+        }
+        catch (CommandException e)
+        {
+            var lines = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            warnings.WriteLine($"ringctl: warning: the stack files do not validate ({(lines.Length > 1 ? lines[1] : lines[0])}{(lines.Length > 2 ? $"; and {lines.Length - 2} more" : "")}); showing what the registry holds");
+            return null;
+        }
     }
+
+    /// <summary>What the registry holds for every ring: tenants, default, active (the one source of truth for them).</summary>
+    public Task<IReadOnlyDictionary<string, RingAssignment>> AssignmentsAsync(CancellationToken ct) => Registry.AssignmentsAsync(ct);
 
     /// <summary>
     /// The fleet as a stack update deploys it: the repository's rings with the registry's tenants, default and

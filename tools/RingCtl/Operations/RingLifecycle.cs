@@ -30,7 +30,7 @@ public sealed class RingLifecycle
     public AddPlan PlanAdd(RingFileTemplate.NewRing ring, string? from)
     {
         var files = new DirectoryFiles(_ctx.Root);
-        var fleet = _ctx.LoadFleet();
+        var fleet = _ctx.LoadFleet(tenantRules: false);
         if (fleet.Find(ring.Name) is not null || files.ReadText($"Pulumi.{ring.Name}.yaml") is not null)
         {
             throw new CommandException(ExitCodes.Usage, $"ring: '{ring.Name}' already exists (Pulumi.{ring.Name}.yaml)");
@@ -41,7 +41,7 @@ public sealed class RingLifecycle
         var lockFile = $"stacks/locks/{ring.Name}.lock.json";
         var (stackText, lockText) = (RingFileTemplate.Render(ring), source.Lock.ForRing(ring.Name).CanonicalJson);
         var problems = new List<ConfigProblem>();
-        var after = FleetLoader.TryLoad(new OverlayFiles(files, new Dictionary<string, string> { [stackFile] = stackText, [lockFile] = lockText }), problems);
+        var after = FleetLoader.TryLoad(new OverlayFiles(files, new Dictionary<string, string> { [stackFile] = stackText, [lockFile] = lockText }), problems, tenantRules: false);
         if (problems.Count > 0 || after is null)
         {
             throw new CommandException(ExitCodes.Usage, $"ring add {ring.Name}:" + string.Concat(problems.Select(p => Environment.NewLine + "  " + p.Message)));

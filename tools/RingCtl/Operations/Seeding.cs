@@ -14,6 +14,12 @@ public static class Seeding
     /// <summary>Seeds when the registry has no rings; returns what was done, or null when it was already seeded.</summary>
     public static async Task<string?> SeedAsync(OperationContext ops, CancellationToken ct)
     {
+        if ((await ops.Registry.ListRingsAsync(ct).ConfigureAwait(false)).Count > 0)
+        {
+            // Already seeded: the files are not read (an invalid one must not stop a read-only command).
+            return null;
+        }
+
         var fleet = ops.LoadFleet();
         var git = new GitRepository(ops.Root);
         var result = await ops.Registry.SeedAsync(fleet, ct, ring => Landings(git, ring)).ConfigureAwait(false);

@@ -19,10 +19,16 @@ public sealed class PreviewBuilder
     private readonly GitRepository _git;
     private readonly IReadOnlyCollection<string> _secrets;
 
-    public PreviewBuilder(GitRepository git, IReadOnlyCollection<string> secrets)
+    private readonly IReadOnlyDictionary<string, RingAssignment>? _registry;
+
+    /// <param name="git">The repository.</param>
+    /// <param name="secrets">Values never shown.</param>
+    /// <param name="registry">What the registry assigns, where the preview can reach it (else null).</param>
+    public PreviewBuilder(GitRepository git, IReadOnlyCollection<string> secrets, IReadOnlyDictionary<string, RingAssignment>? registry = null)
     {
         _git = git;
         _secrets = secrets;
+        _registry = registry;
     }
 
     public async Task<PreviewReport> BuildAsync(string baseRev, string headRev, IReadOnlyCollection<string> onlyRings, IStackRunner? online, IProgress<string> progress, CancellationToken ct)
@@ -59,7 +65,12 @@ public sealed class PreviewBuilder
 
             var changes = Diff(before, after, ring);
             var preview = online is null ? Offline(ring, changes) : await OnlineAsync(online, ring, changes, progress, ct).ConfigureAwait(false);
-            previews.Add(preview with { LockEdits = LockEdits.Find(before, after!, ring, (r, m) => LandedAt(before, b, r, m), DateTimeOffset.UtcNow) });
+            previews.Add(preview with
+            {
+                LockEdits = LockEdits.Find(before, after!, ring, (r, m) => LandedAt(before, b, r, m), DateTimeOffset.UtcNow),
+                TenantEdit = TenantEdit.Find(before, after!, ring),
+                RegistryTenants = _registry?.GetValueOrDefault(ring)?.Tenants,
+            });
         }
 
         return new PreviewReport { Base = b, Head = h, Offline = online is null, ChangedPaths = paths, Rings = previews, Reasons = affected.Reasons, Notes = notes };

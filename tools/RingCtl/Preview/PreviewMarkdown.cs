@@ -67,6 +67,22 @@ public static class PreviewMarkdown
             sb.Append('\n');
         }
 
+        var tenantEdits = r.Rings.Where(x => x.TenantEdit is not null).ToList();
+        if (tenantEdits.Count > 0)
+        {
+            sb.Append("**❌ Tenant lists edited by hand.** Tenants are assigned with `ringctl tenant assign` (add and remove with `ringctl tenant add` / `remove`): ")
+              .Append("the registry is the source of truth, and the next update of each ring writes the registry's list back into its stack file.\n\n");
+            sb.Append("| ring | edit | the registry holds |\n|---|---|---|\n");
+            foreach (var ring in tenantEdits)
+            {
+                var e = ring.TenantEdit!;
+                sb.Append("| ❌ ").Append(e.Ring).Append(" | ").Append(string.Join(" ", e.Added.Select(t => "+" + t).Concat(e.Removed.Select(t => "−" + t)))).Append(" | ")
+                  .Append(ring.RegistryTenants is { } held ? string.Join(", ", held) : "(not reachable from this preview)").Append(" |\n");
+            }
+
+            sb.Append('\n');
+        }
+
         return sb.ToString();
     }
 

@@ -21,6 +21,12 @@ public static class PreviewText
                 sb.Append("  ").Append(line).Append('\n');
             }
 
+            if (ring.TenantEdit is { } t)
+            {
+                sb.Append($"  ❌ tenant list edited by hand: {string.Join(" ", t.Added.Select(x => "+" + x).Concat(t.Removed.Select(x => "−" + x)))}; tenants are assigned with `ringctl tenant assign`")
+                  .Append(ring.RegistryTenants is { } held ? $" (the registry holds: {string.Join(", ", held)})" : "").Append('\n');
+            }
+
             foreach (var e in ring.LockEdits)
             {
                 sb.Append($"  ❌ lock edit, never promoted: {e.Module} {e.From ?? "—"} → {e.To} (up and the rollout refuse it); as a promotion it would fail: ")
@@ -60,6 +66,12 @@ public static class PreviewText
                 ["paths"] = new JsonArray([.. c.Paths.Select(p => (JsonNode?)JsonValue.Create(p))]),
             })]),
             ["lines"] = new JsonArray([.. ring.Lines.Select(l => (JsonNode?)JsonValue.Create(l))]),
+            ["tenantEdit"] = ring.TenantEdit is { } te ? new JsonObject
+            {
+                ["added"] = new JsonArray([.. te.Added.Select(x => (JsonNode?)JsonValue.Create(x))]),
+                ["removed"] = new JsonArray([.. te.Removed.Select(x => (JsonNode?)JsonValue.Create(x))]),
+                ["registry"] = ring.RegistryTenants is { } rt ? new JsonArray([.. rt.Select(x => (JsonNode?)JsonValue.Create(x))]) : null,
+            } : null,
             ["lockEdits"] = new JsonArray([.. ring.LockEdits.Select(e => (JsonNode?)new JsonObject
             {
                 ["module"] = e.Module,

@@ -25,6 +25,12 @@ public sealed record RingPreview
     /// <summary>Module versions the change writes into the ring's lock by hand (never promoted): marked ❌.</summary>
     public IReadOnlyList<RingInfra.Core.Preview.LockEdit> LockEdits { get; init; } = [];
 
+    /// <summary>The stack file's tenant list edited by hand (marked ❌: tenants are assigned with ringctl tenant assign).</summary>
+    public RingInfra.Core.Preview.TenantEdit? TenantEdit { get; init; }
+
+    /// <summary>What the registry holds for the ring's tenants, where the preview could reach it.</summary>
+    public IReadOnlyList<string>? RegistryTenants { get; init; }
+
     /// <summary>Set when the ring could not be previewed (e.g. its config does not validate at head).</summary>
     public string? Error { get; init; }
 

@@ -221,6 +221,14 @@ public sealed class RingRegistry
             new { name, held = reason is not null, reason }, cancellationToken: ct)).ConfigureAwait(false);
     }
 
+    /// <summary>What the registry holds for every ring: tenants, default, active (the one source of truth for them).</summary>
+    public async Task<IReadOnlyDictionary<string, RingAssignment>> AssignmentsAsync(CancellationToken ct)
+    {
+        var rings = await ListRingsAsync(ct).ConfigureAwait(false);
+        var tenants = (await TenantsAsync(null, ct).ConfigureAwait(false)).ToLookup(t => t.Ring, t => t.Tenant);
+        return rings.ToDictionary(r => r.Name, r => new RingAssignment([.. tenants[r.Name].Order(StringComparer.Ordinal)], r.IsDefault, r.IsActive), StringComparer.Ordinal);
+    }
+
     /// <summary>When the module's current version landed in the ring (null when never recorded).</summary>
     public async Task<(string Version, DateTimeOffset LandedAt)?> LandingAsync(string ring, string module, CancellationToken ct)
     {
