@@ -241,6 +241,26 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public void TheWrapper_RebuildsOnEverySourceKind_ThatRingctlCompilesOrEmbeds()
+    {
+        var wrapper = File.ReadAllText(Path.Combine(Repo.Root, "ringctl"));
+        var kinds = new HashSet<string>(StringComparer.Ordinal) { ".cs", ".csproj", ".props" };
+        foreach (var project in new[] { "tools/RingCtl/RingCtl.csproj", "tools/RingCtl.Stacks/RingCtl.Stacks.csproj", "tools/RingCtl.Pulumi/RingCtl.Pulumi.csproj", "infra/RingInfra.Core/RingInfra.Core.csproj" })
+        {
+            foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(Path.Combine(Repo.Root, project)), "<(EmbeddedResource|Content|None) Include=\"[^\"]*(\\.[a-z]+)\""))
+            {
+                kinds.Add(m.Groups[2].Value);
+            }
+        }
+
+        kinds.ShouldContain(".sql", "the migrations are embedded");
+        foreach (var kind in kinds)
+        {
+            wrapper.ShouldContain($"-name '*{kind}'", customMessage: $"./ringctl must rebuild when a {kind} file changes");
+        }
+    }
+
+    [Fact]
     public async Task WithJson_AnErrorIsAJsonDocumentOnStdout()
     {
         await using var h = await OpsHarness.CreateAsync(_pg);
