@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 
@@ -102,25 +101,5 @@ public sealed class RepositoryChanges
 
     private static string Quote(string s) => s.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '/' or '-' or '_') ? s : "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
-    private static (int Code, string Output, string Error) Git(string root, params string[] args)
-    {
-        var psi = new ProcessStartInfo("git") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        try
-        {
-            using var p = Process.Start(psi)!;
-            var output = p.StandardOutput.ReadToEndAsync();
-            var error = p.StandardError.ReadToEnd();
-            p.WaitForExit();
-            return (p.ExitCode, output.Result, error);
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            return (127, "", $"git is not available: {e.Message}");
-        }
-    }
+    private static (int Code, string Output, string Error) Git(string root, params string[] args) => Preview.GitRepository.Run(root, args);
 }

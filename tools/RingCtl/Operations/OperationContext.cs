@@ -138,6 +138,30 @@ public sealed class OperationContext
         }
     }
 
+    /// <summary>
+    /// After a failed operation put the registry back: each touched ring's stack updated again to what the registry
+    /// holds. Returns what to tell the operator.
+    /// </summary>
+    public async Task<string> ReconvergeAsync(IReadOnlyList<string> rings)
+    {
+        var failed = new List<string>();
+        foreach (var ring in rings)
+        {
+            try
+            {
+                await UpdateRingAsync(ring, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                failed.Add($"{ring} ({e.Message})");
+            }
+        }
+
+        return rings.Count == 0 ? "no stack was touched."
+            : failed.Count == 0 ? $"stack(s) {string.Join(", ", rings)} re-converged."
+            : $"stack(s) {string.Join(", ", failed)} could NOT be re-converged: run `ringctl reconcile --apply`.";
+    }
+
     private static bool Flag(JsonNode? node, bool missing) =>
         node is JsonValue v && v.TryGetValue<bool>(out var b) ? b : missing;
 

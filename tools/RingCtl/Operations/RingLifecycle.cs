@@ -250,21 +250,7 @@ public sealed class RingLifecycle
         {
             var what = $"ring set-default {name} failed at update {touched[^1]}: {e.Message}";
             await _ctx.Registry.RevertDefaultAsync(from, name, id, what, CancellationToken.None).ConfigureAwait(false);
-            var failed = new List<string>();
-            foreach (var ring in touched)
-            {
-                try
-                {
-                    await _ctx.UpdateRingAsync(ring, CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (Exception again) when (again is not OperationCanceledException)
-                {
-                    failed.Add($"{ring} ({again.Message})");
-                }
-            }
-
-            throw new CommandException(ExitCodes.Infrastructure, $"{what}. {from} is the default again in the registry; "
-                + (failed.Count == 0 ? $"stack(s) {string.Join(", ", touched)} re-converged." : $"stack(s) {string.Join(", ", failed)} could NOT be re-converged: run `ringctl reconcile --apply`."));
+            throw new CommandException(ExitCodes.Infrastructure, $"{what}. {from} is the default again in the registry; {await _ctx.ReconvergeAsync(touched).ConfigureAwait(false)}");
         }
     }
 

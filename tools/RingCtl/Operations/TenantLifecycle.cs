@@ -79,7 +79,7 @@ public sealed class TenantLifecycle
         {
             var what = $"tenant add {tenant} failed at {step}: {e.Message}";
             await _ctx.Registry.UndoTenantAsync(tenant, null, id, what, CancellationToken.None).ConfigureAwait(false);
-            var restored = await ReconvergeAsync(step == "update shared" ? [] : [ring]).ConfigureAwait(false);
+            var restored = await _ctx.ReconvergeAsync(step == "update shared" ? [] : [ring]).ConfigureAwait(false);
             throw new CommandException(ExitCodes.Infrastructure,
                 $"{what}. {tenant} was taken out of the registry again; {restored} Its database and role, if the shared stack created them, stay (they hold nothing yet).");
         }
@@ -123,7 +123,7 @@ public sealed class TenantLifecycle
         {
             var what = $"tenant remove {tenant} failed at {step}: {e.Message}";
             await _ctx.Registry.UndoTenantAsync(tenant, ring, id, what, CancellationToken.None).ConfigureAwait(false);
-            var restored = await ReconvergeAsync([ring]).ConfigureAwait(false);
+            var restored = await _ctx.ReconvergeAsync([ring]).ConfigureAwait(false);
             throw new CommandException(ExitCodes.Infrastructure, $"{what}. {tenant} is back in {ring} in the registry; {restored}");
         }
     }
@@ -167,25 +167,5 @@ public sealed class TenantLifecycle
         {
             throw new InvalidOperationException($"verification: {ring} exports tenants [{string.Join(", ", exported)}]");
         }
-    }
-
-    private async Task<string> ReconvergeAsync(IReadOnlyList<string> rings)
-    {
-        var failed = new List<string>();
-        foreach (var ring in rings)
-        {
-            try
-            {
-                await _ctx.UpdateRingAsync(ring, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                failed.Add($"{ring} ({e.Message})");
-            }
-        }
-
-        return rings.Count == 0 ? "no ring stack was touched."
-            : failed.Count == 0 ? $"stack(s) {string.Join(", ", rings)} re-converged."
-            : $"stack(s) {string.Join(", ", failed)} could NOT be re-converged: run `ringctl reconcile --apply`.";
     }
 }

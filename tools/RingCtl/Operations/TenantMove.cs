@@ -130,23 +130,7 @@ public sealed class TenantMove
     {
         var what = $"assign {plan.Tenant} to {plan.To} failed at {step}: {cause.Message}";
         await _ctx.Registry.RevertMoveAsync(plan.Tenant, plan.From, plan.To, opId, what, CancellationToken.None).ConfigureAwait(false);
-        var failed = new List<string>();
-        foreach (var ring in touched)
-        {
-            try
-            {
-                await ConvergeAsync(null, ring, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                failed.Add($"{ring} ({e.Message})");
-            }
-        }
-
-        var stacks = touched.Count == 0 ? "no stack was touched"
-            : failed.Count == 0 ? $"stack(s) {string.Join(", ", touched)} re-converged"
-            : $"stack(s) {string.Join(", ", failed)} could NOT be re-converged: run `ringctl reconcile --apply`";
         return new CommandException(ExitCodes.Infrastructure,
-            $"{what}. The registry was put back ({plan.Tenant} is in {plan.From}); {stacks}.");
+            $"{what}. The registry was put back ({plan.Tenant} is in {plan.From}); {await _ctx.ReconvergeAsync(touched).ConfigureAwait(false)}");
     }
 }

@@ -81,7 +81,17 @@ public sealed class GitRepository
 
     internal (int Code, string Output, string Error) Git(params string[] args)
     {
-        var psi = new ProcessStartInfo("git") { WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var result = Run(Root, args);
+        return result.Code == MissingGit ? throw new CommandException(ExitCodes.Infrastructure, $"git is needed for previews: {result.Error}") : result;
+    }
+
+    /// <summary>The exit code <see cref="Run"/> reports when no <c>git</c> can be started.</summary>
+    public const int MissingGit = 127;
+
+    /// <summary>Runs <c>git</c> in <paramref name="root"/> to completion: its exit code and output (<see cref="MissingGit"/> when git is not installed).</summary>
+    public static (int Code, string Output, string Error) Run(string root, params string[] args)
+    {
+        var psi = new ProcessStartInfo("git") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
@@ -97,7 +107,7 @@ public sealed class GitRepository
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new CommandException(ExitCodes.Infrastructure, $"git is needed for previews: {e.Message}");
+            return (MissingGit, "", $"git is not available: {e.Message}");
         }
     }
 
