@@ -22,6 +22,9 @@ public sealed class VerifyTests
         using var health = LoopbackHttp.Health(200, """{"status":"ok","ring":{"name":"canary","lock_path":"modules/manifests/canary.lock.json"},"services":{"database":"up","redis":"up"}}""");
         var url = health.Url;
         {
+            var dry = await h.RunAsync(new FakeStacks(h.Repo.Root), "verify", "canary", "--url", url, "--dry-run");
+            dry.Out.Trim().ShouldEndWith("; still held (--dry-run)");
+            (await h.Registry.FindRingAsync("canary", default))!.Held.ShouldBeTrue();
             var result = await h.RunAsync(new FakeStacks(h.Repo.Root), "verify", "canary", "--url", url);
             result.ExitCode.ShouldBe(ExitCodes.Ok, result.Err);
             result.Out.Trim().ShouldBe($"canary: {url}/api/health ok, ring canary, lock modules/manifests/canary.lock.json; hold released");

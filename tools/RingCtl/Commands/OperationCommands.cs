@@ -17,7 +17,9 @@ public static class OperationCommands
     {
         var ring = new Argument<string>("ring") { Description = "The ring" };
         var url = new Option<string?>("--url") { Description = "Base URL of the ring (default: http://nginx.<namespace>.svc.cluster.local)" };
-        var command = new Command("verify", "Check the ring's /api/health reports its own name and lock path; clears a hold") { ring, url };
+        var (yes, reason, dryRun) = (CommonOptions.Yes(), CommonOptions.Reason(), CommonOptions.DryRun());
+        dryRun.Description = "Check the ring's health but keep a hold (nothing is written)";
+        var command = new Command("verify", "Check the ring's /api/health reports its own name and lock path; clears a hold (logged)") { ring, url, yes, reason, dryRun };
         command.SetAction(async (parse, ct) =>
         {
             await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
@@ -25,16 +27,16 @@ public static class OperationCommands
             var record = await session.Operations.Registry.FindRingAsync(name, ct).ConfigureAwait(false)
                 ?? throw new CommandException(ExitCodes.Usage, $"ring: '{name}' is not a ring of the registry");
             var report = await RingHealth.CheckAsync(context.Http, parse.GetValue(url) ?? $"http://{record.K8sService}", name, $"modules/manifests/{name}.lock.json", ct).ConfigureAwait(false);
-            if (record.Held)
+            if (record.Held && !parse.GetValue(dryRun))
             {
                 // Releasing a hold lets promotions out of the ring again: the log keeps who released it, and why it was held.
                 await session.Operations.Registry.SetHeldAsync(name, null, ct).ConfigureAwait(false);
                 await session.Operations.Log.RecordAsync(new OperationIntent("hold-release", [name], session.Operations.Actor,
-                    $"verify passed at {report.Url}; it was held: {record.HeldReason ?? "no reason recorded"}"), ct).ConfigureAwait(false);
+                    $"verify passed at {report.Url}; it was held: {record.HeldReason ?? "no reason recorded"}{(parse.GetValue(reason) is { Length: > 0 } why ? "; " + why : "")}"), ct).ConfigureAwait(false);
             }
 
-            TenantCommands.Report(context, parse.GetValue(globals.Json), new JsonObject { ["ring"] = name, ["url"] = report.Url, ["status"] = report.Status, ["lockPath"] = report.LockPath, ["released"] = record.Held },
-                $"{name}: {report.Url} ok, ring {report.Ring}, lock {report.LockPath}{(record.Held ? "; hold released" : "")}");
+            TenantCommands.Report(context, parse.GetValue(globals.Json), new JsonObject { ["ring"] = name, ["url"] = report.Url, ["status"] = report.Status, ["lockPath"] = report.LockPath, ["released"] = record.Held && !parse.GetValue(dryRun) },
+                $"{name}: {report.Url} ok, ring {report.Ring}, lock {report.LockPath}{(record.Held ? parse.GetValue(dryRun) ? "; still held (--dry-run)" : "; hold released" : "")}");
             return ExitCodes.Ok;
         });
         return command;
