@@ -170,7 +170,7 @@ public sealed class GateBypassTests
         noReason.ErrLines.ShouldBe(["ringctl: --override new-version: an override needs --reason (the log records why each gate was overridden)"]);
         var approval = await h.RunAsync(strict, "promote", "orders", "--from", "edge", "--to", "stable", "--override", "approval", "--reason", "x", "--yes");
         approval.ExitCode.ShouldBe(ExitCodes.Usage);
-        approval.ErrLines.ShouldBe(["ringctl: --override: 'approval' is not a gate that can be overridden (allowed: bake, freeze, health, new-version, order)"]);
+        approval.ErrLines.ShouldBe(["ringctl: --override: 'approval' is not a gate that can be overridden (allowed: bake, freeze, health, metrics, new-version, order)"]);
         var noApprover = await RefusedAsync(h, ExitCodes.GateRefused, "promote", "orders", "--version", "9.9.9", "--sha256", Sha, "--to", "stable", "--override", "new-version", "--reason", "hotfix", "--yes");
         noApprover.Result.ErrLines.Last().ShouldBe("approval: stable is protected: name the approver with --approved-by (one of platform-lead, release-manager)");
         noApprover.Overrides.ShouldBe(["new-version"]);
@@ -393,8 +393,8 @@ public sealed class GateBypassTests
         { ["rollback", "orders", "--ring", "no-ring", "--yes"], "ringctl: --ring: 'no-ring' is not a ring of this repository (known: stable, edge, canary)" },
         { ["rollback", "orders", "--ring", "edge", "--to-version", "1.x", "--yes"], "ringctl: --to-version: must be a semantic version MAJOR.MINOR.PATCH such as 1.6.0 (got 1.x)" },
         { ["promote", "orders", "--from", "edge", "--to", "stable", "--approved-by", "bad name", "--yes"], "ringctl: --approved-by: must be a user name (letters, digits, '.', '_', '-', '@') (got 'bad name')" },
-        { ["promote", "orders", "--from", "edge", "--to", "stable", "--override", "bake,policy", "--reason", "x", "--yes"], "ringctl: --override: 'policy' is not a gate that can be overridden (allowed: bake, freeze, health, new-version, order)" },
-        { ["up", "edge", "--override", "bakee", "--reason", "x", "--yes"], "ringctl: --override: 'bakee' is not a gate that can be overridden (allowed: bake, freeze, health, new-version, order)" },
+        { ["promote", "orders", "--from", "edge", "--to", "stable", "--override", "bake,policy", "--reason", "x", "--yes"], "ringctl: --override: 'policy' is not a gate that can be overridden (allowed: bake, freeze, health, metrics, new-version, order)" },
+        { ["up", "edge", "--override", "bakee", "--reason", "x", "--yes"], "ringctl: --override: 'bakee' is not a gate that can be overridden (allowed: bake, freeze, health, metrics, new-version, order)" },
         { ["ring", "add", "Q_A", "--order", "30", "--segment", "qa", "--yes"], "ringctl: name: must be a DNS label" },
     };
 

@@ -164,7 +164,7 @@ public sealed class GateTests
     public void TheGateTable_IsPinned()
     {
         string Row(ChangePath p) => string.Join(",", GateTable.Gates(p).Select(GateTable.Name));
-        Row(ChangePath.Promote).ShouldBe("version,order,bake,health,new-version,approval,freeze,provenance,policy");
+        Row(ChangePath.Promote).ShouldBe("version,order,bake,health,metrics,new-version,approval,freeze,provenance,policy");
         Row(ChangePath.Rollback).ShouldBe("version,rollback,approval,freeze,provenance,policy");
         Row(ChangePath.Up).ShouldBe("approval,freeze,provenance,policy");
         Row(ChangePath.RingAdd).ShouldBe("freeze,policy");
@@ -172,7 +172,7 @@ public sealed class GateTests
         Row(ChangePath.TenantMove).ShouldBe("freeze,provenance,policy");
         Row(ChangePath.SetDefault).ShouldBe("freeze,provenance,policy");
         Row(ChangePath.ReconcileResume).ShouldBe("policy");
-        GateTable.Overridable.Select(GateTable.Name).Order(StringComparer.Ordinal).ShouldBe(["bake", "freeze", "health", "new-version", "order"]);
+        GateTable.Overridable.Select(GateTable.Name).Order(StringComparer.Ordinal).ShouldBe(["bake", "freeze", "health", "metrics", "new-version", "order"]);
     }
 
     [Fact]
@@ -185,9 +185,9 @@ public sealed class GateTests
 
     [Theory]
     [InlineData("bake,order", "")]
-    [InlineData("approval", "--override: 'approval' is not a gate that can be overridden (allowed: bake, freeze, health, new-version, order)")]
-    [InlineData("policy", "--override: 'policy' is not a gate that can be overridden (allowed: bake, freeze, health, new-version, order)")]
-    [InlineData("bakee", "--override: 'bakee' is not a gate that can be overridden (allowed: bake, freeze, health, new-version, order)")]
+    [InlineData("approval", "--override: 'approval' is not a gate that can be overridden (allowed: bake, freeze, health, metrics, new-version, order)")]
+    [InlineData("policy", "--override: 'policy' is not a gate that can be overridden (allowed: bake, freeze, health, metrics, new-version, order)")]
+    [InlineData("bakee", "--override: 'bakee' is not a gate that can be overridden (allowed: bake, freeze, health, metrics, new-version, order)")]
     public void OnlyTheOverridableGates_CanBeOverridden(string list, string problem)
     {
         var (_, problems) = GateTable.ParseOverrides(list);

@@ -39,12 +39,15 @@ public static class ConfigKeys
     public const string DualStack = "dualStack";
     public const string SelectorLabels = "selectorLabels";
     public const string Approvers = "approvers";
+    public const string Gates = "gates";
+    public const string PrometheusUrl = "prometheusUrl";
+    public const string Observability = "observability";
 
     /// <summary>Every key a ring may set, sorted (used to name the allowed keys in errors).</summary>
     public static readonly IReadOnlyList<string> All =
     [
         Active, ApiImage, Approvers, BakeTime, Connectors, Default, Description, DisplayName, Dns, Domain, DualStack, Env, FeatureFlags,
-        FreezeWindows, HostnameSegment, IngressAnnotations, IngressClass, IngressController, IngressNamespace, Namespace, NginxImage,
-        PromotionOrder, Protected, PsaVersion, Queues, SelectorLabels, SharedNamespace, SharedStack, Tenants, Tier, Workloads,
+        FreezeWindows, Gates, HostnameSegment, IngressAnnotations, IngressClass, IngressController, IngressNamespace, Namespace, NginxImage,
+        Observability, PromotionOrder, PrometheusUrl, Protected, PsaVersion, Queues, SelectorLabels, SharedNamespace, SharedStack, Tenants, Tier, Workloads,
     ];
 }

@@ -31,6 +31,15 @@ public sealed record RingConfig
     /// <summary>Who may approve a change to a protected ring (never their own change).</summary>
     public IReadOnlyList<string> Approvers { get; init; } = [];
 
+    /// <summary>Metric gates judged before a promotion out of the ring and by <c>verify --metrics</c> (doc 003).</summary>
+    public Metrics.MetricGates Gates { get; init; } = Metrics.MetricGates.None;
+
+    /// <summary>Prometheus's base URL for the metric gates (<c>RINGCTL_PROMETHEUS_URL</c> overrides it in ringctl).</summary>
+    public string? PrometheusUrl { get; init; }
+
+    /// <summary>What Prometheus needs from the ring beyond scrape annotations (a PodMonitor and PrometheusRule with the Operator).</summary>
+    public Metrics.Observability Observability { get; init; } = Metrics.Observability.Default;
+
     public required IReadOnlyList<FreezeWindow> FreezeWindows { get; init; }
 
     public required IReadOnlyList<string> Tenants { get; init; }

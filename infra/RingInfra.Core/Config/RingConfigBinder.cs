@@ -67,6 +67,9 @@ public static partial class RingConfigBinder
             BakeTime = bake ?? TimeSpan.Zero,
             Protected = r.Bool(Get(ConfigKeys.Protected), ConfigKeys.Protected) ?? false,
             Approvers = RingConfigSections.ReadApprovers(r, Get(ConfigKeys.Approvers)),
+            Gates = RingConfigSections.ReadGates(r, Get(ConfigKeys.Gates), ring),
+            PrometheusUrl = r.String(Get(ConfigKeys.PrometheusUrl), ConfigKeys.PrometheusUrl, IsHttpUrl, "must be an http:// or https:// URL such as http://prometheus.monitoring:9090"),
+            Observability = RingConfigSections.ReadObservability(r, Get(ConfigKeys.Observability)),
             FreezeWindows = RingConfigSections.ReadFreezeWindows(r, Get(ConfigKeys.FreezeWindows)),
             Tenants = RingConfigSections.ReadTenants(r, Get(ConfigKeys.Tenants)),
             Env = RingConfigSections.ReadEnv(r, Get(ConfigKeys.Env)),
@@ -96,6 +99,10 @@ public static partial class RingConfigBinder
 
         return problems.Count > before ? null : config;
     }
+
+    /// <summary>An absolute http(s) URL with a host.</summary>
+    public static bool IsHttpUrl(string v) =>
+        Uri.TryCreate(v, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps) && u.Host.Length > 0 && u.UserInfo.Length == 0;
 
     private const string ImageRule = "must be an image reference with an explicit tag or digest (registry/name:tag)";
 

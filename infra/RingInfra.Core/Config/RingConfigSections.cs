@@ -105,6 +105,84 @@ internal static class RingConfigSections
         return [.. env.OrderBy(e => e.Key, StringComparer.Ordinal)];
     }
 
+    /// <summary>
+    /// <c>gates: {metrics: [{name, query, max|min, step}], onFailure: {rollback: [rings]}}</c>: every problem at once.
+    /// Whether the rollback rings exist and are upstream is a fleet rule (<see cref="Fleet.FleetRules"/>).
+    /// </summary>
+    internal static Metrics.MetricGates ReadGates(ValueReader r, JsonNode? node, string ring)
+    {
+        var map = r.Map(node, ConfigKeys.Gates);
+        if (map is null)
+        {
+            return Metrics.MetricGates.None;
+        }
+
+        r.OnlyKeys(map, ConfigKeys.Gates + ".", ["metrics", "onFailure"]);
+        var metrics = new List<Metrics.MetricGate>();
+        var list = r.List(map["metrics"], $"{ConfigKeys.Gates}.metrics") ?? [];
+        for (var i = 0; i < list.Count; i++)
+        {
+            var key = $"{ConfigKeys.Gates}.metrics[{i}]";
+            if (r.Map(list[i], key) is not { } m)
+            {
+                continue;
+            }
+
+            r.OnlyKeys(m, key + ".", ["name", "query", "max", "min", "step"]);
+            var name = r.RequiredString(m["name"], $"{key}.name", Names.IsDnsLabel, "must be a gate name in kebab-case such as error-rate");
+            if (name.Length > 0 && metrics.Any(x => x.Name == name))
+            {
+                r.Problem($"{key}.name", name, "must be unique among the ring's metric gates");
+            }
+
+            var query = r.RequiredString(m["query"], $"{key}.query", q => q.Trim().Length is > 0 and <= 4000, "must be a PromQL query of at most 4000 characters ($ring and $namespace are substituted)");
+            var max = r.Double(m["max"], $"{key}.max");
+            var min = r.Double(m["min"], $"{key}.min");
+            if ((m["max"] is null) == (m["min"] is null))
+            {
+                r.Problem($"{key}.max", m["max"] ?? m["min"] ?? JsonValue.Create("nothing"), "must be given, or min, but not both: a gate has exactly one bound");
+            }
+
+            var stepText = m["step"] is null ? "1h" : r.String(m["step"], $"{key}.step", v => RingConfigBinder.ParseDuration(v) is { } d && d >= TimeSpan.FromMinutes(1) && d <= TimeSpan.FromDays(1),
+                "must be a duration from 1m to 1d such as 1h (each step of the window is judged on its own)");
+            var step = stepText is null ? null : RingConfigBinder.ParseDuration(stepText);
+            if (name.Length > 0 && query.Length > 0 && (max ?? min) is not null && (m["max"] is null) != (m["min"] is null) && step is { } s)
+            {
+                metrics.Add(new Metrics.MetricGate(name, query, max, min, s));
+            }
+        }
+
+        var rollback = new List<string>();
+        if (r.Map(map["onFailure"], $"{ConfigKeys.Gates}.onFailure") is { } onFailure)
+        {
+            r.OnlyKeys(onFailure, $"{ConfigKeys.Gates}.onFailure.", ["rollback"]);
+            var rings = r.List(onFailure["rollback"], $"{ConfigKeys.Gates}.onFailure.rollback") ?? [];
+            for (var i = 0; i < rings.Count; i++)
+            {
+                if (r.String(rings[i], $"{ConfigKeys.Gates}.onFailure.rollback[{i}]", v => Names.IsDnsLabel(v) && v != ring, $"must name another ring (not {ring} itself)") is { } name && !rollback.Contains(name))
+                {
+                    rollback.Add(name);
+                }
+            }
+        }
+
+        return new Metrics.MetricGates(metrics, rollback);
+    }
+
+    /// <summary><c>observability: {prometheusOperator: bool, namespace: ns}</c>.</summary>
+    internal static Metrics.Observability ReadObservability(ValueReader r, JsonNode? node)
+    {
+        if (r.Map(node, ConfigKeys.Observability) is not { } map)
+        {
+            return Metrics.Observability.Default;
+        }
+
+        r.OnlyKeys(map, ConfigKeys.Observability + ".", ["prometheusOperator", "namespace"]);
+        return new Metrics.Observability(
+            r.Bool(map["prometheusOperator"], $"{ConfigKeys.Observability}.prometheusOperator") ?? false,
+            r.String(map["namespace"], $"{ConfigKeys.Observability}.namespace", Names.IsDnsLabel, Names.DnsLabelRule) ?? Metrics.Observability.Default.Namespace);
+    }
+
     internal static List<string> ReadApprovers(ValueReader r, JsonNode? node)
     {
         var approvers = new List<string>();

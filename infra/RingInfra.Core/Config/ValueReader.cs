@@ -96,6 +96,32 @@ internal sealed class ValueReader
         return (int)n;
     }
 
+    public double? Double(JsonNode? node, string key)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node is JsonValue v && v.TryGetValue<double>(out var d) && double.IsFinite(d))
+        {
+            return d;
+        }
+
+        if (Node.AsInt(node) is { } whole)
+        {
+            return whole;
+        }
+
+        if (node is JsonValue s && s.TryGetValue<string>(out var text) && double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var parsed) && double.IsFinite(parsed))
+        {
+            return parsed;
+        }
+
+        Problem(key, node, "must be a number");
+        return null;
+    }
+
     public JsonObject? Map(JsonNode? node, string key)
     {
         if (node is null)

@@ -57,6 +57,24 @@ public static class FleetRules
             }
         }
 
+        // A failing ring's onFailure.rollback names rings upstream of it (less conservative: a higher order) that ran the version first.
+        foreach (var ring in rings)
+        {
+            foreach (var other in ring.Config.Gates.OnFailureRollback)
+            {
+                var target = rings.FirstOrDefault(r => r.Name == other);
+                if (target is null)
+                {
+                    problems.Add(new ConfigProblem($"ring '{ring.Name}'", $"{ConfigKeys.Gates}.onFailure.rollback", other, $"must name a ring of this repository (known: {string.Join(", ", rings.Select(r => r.Name))})"));
+                }
+                else if (target.Config.PromotionOrder <= ring.Config.PromotionOrder)
+                {
+                    problems.Add(new ConfigProblem($"ring '{ring.Name}'", $"{ConfigKeys.Gates}.onFailure.rollback", other,
+                        $"must be upstream of {ring.Name} (a higher promotion order than {ring.Config.PromotionOrder}; {other} has {target.Config.PromotionOrder})"));
+                }
+            }
+        }
+
         if (shared is not null)
         {
             foreach (var ring in rings.Where(r => r.Config.SharedNamespace != shared.Namespace))

@@ -17,6 +17,7 @@ public static class ChangeGates
         [Gate.Order] = CheckOrder,
         [Gate.Bake] = CheckBake,
         [Gate.Health] = CheckHealth,
+        [Gate.Metrics] = CheckMetrics,
         [Gate.NewVersion] = CheckNewVersion,
         [Gate.Rollback] = CheckRollback,
         [Gate.Approval] = CheckApproval,
@@ -105,6 +106,9 @@ public static class ChangeGates
             refusals.Add(new(Gate.Health, $"{source.Name} is held after a failed verification; fix it and run ringctl verify {source.Name}"));
         }
     }
+
+    private static void CheckMetrics(ChangeRequest r, List<GateRefusal> refusals, List<string> notes) =>
+        refusals.AddRange(r.MetricVerdicts.Where(v => !v.Passed).Select(v => new GateRefusal(Gate.Metrics, v.Failure!)));
 
     private static void CheckNewVersion(ChangeRequest r, List<GateRefusal> refusals, List<string> notes)
     {

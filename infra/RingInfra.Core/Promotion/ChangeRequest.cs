@@ -42,6 +42,9 @@ public sealed record ChangeRequest
 
     public bool SourceHealthy { get; init; } = true;
 
+    /// <summary>The source ring's metric gates judged over the window since the version landed there (empty: it has none).</summary>
+    public IReadOnlyList<Metrics.MetricVerdict> MetricVerdicts { get; init; } = [];
+
     /// <summary>Every active ring's promotion order (adjacency; the least conservative ring).</summary>
     public IReadOnlyList<int> Orders { get; init; } = [];
 

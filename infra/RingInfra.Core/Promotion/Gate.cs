@@ -15,6 +15,9 @@ public enum Gate
     /// <summary>The source ring is healthy: not held (overridable).</summary>
     Health,
 
+    /// <summary>The source ring's metric gates held at every step of the window since the version landed there (overridable).</summary>
+    Metrics,
+
     /// <summary>A version no ring runs yet enters only at the least conservative active ring (overridable).</summary>
     NewVersion,
 

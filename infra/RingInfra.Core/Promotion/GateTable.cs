@@ -12,7 +12,7 @@ public static class GateTable
 {
     private static readonly FrozenDictionary<ChangePath, Gate[]> Table = new Dictionary<ChangePath, Gate[]>
     {
-        [ChangePath.Promote] = [Gate.Version, Gate.Order, Gate.Bake, Gate.Health, Gate.NewVersion, Gate.Approval, Gate.Freeze, Gate.Provenance, Gate.Policy],
+        [ChangePath.Promote] = [Gate.Version, Gate.Order, Gate.Bake, Gate.Health, Gate.Metrics, Gate.NewVersion, Gate.Approval, Gate.Freeze, Gate.Provenance, Gate.Policy],
         [ChangePath.Rollback] = [Gate.Version, Gate.Rollback, Gate.Approval, Gate.Freeze, Gate.Provenance, Gate.Policy],
         [ChangePath.Up] = [Gate.Approval, Gate.Freeze, Gate.Provenance, Gate.Policy],
         [ChangePath.RingAdd] = [Gate.Freeze, Gate.Policy],
@@ -23,7 +23,7 @@ public static class GateTable
     }.ToFrozenDictionary();
 
     /// <summary>The gates the operator may override (<c>--override</c>, with a reason; on a protected ring also an approver).</summary>
-    public static readonly IReadOnlySet<Gate> Overridable = new HashSet<Gate> { Gate.Order, Gate.Bake, Gate.Health, Gate.Freeze, Gate.NewVersion };
+    public static readonly IReadOnlySet<Gate> Overridable = new HashSet<Gate> { Gate.Order, Gate.Bake, Gate.Health, Gate.Metrics, Gate.Freeze, Gate.NewVersion };
 
     /// <summary>Paths a freeze window does not stop (the decision notes it instead).</summary>
     public static readonly IReadOnlySet<ChangePath> FreezeNotedOnly = new HashSet<ChangePath> { ChangePath.Rollback, ChangePath.SecretsSync, ChangePath.TenantMove };
