@@ -4,7 +4,8 @@ using RingCtl.Stacks;
 namespace RingCtl.Tests.Support;
 
 /// <summary>How a test wires ringctl: which registry (null: the private one under the repository) and which stacks.</summary>
-public sealed record CliContextOptions(string? DatabaseUrl, Func<string, IStackRunner>? Stacks = null, HttpClient? Http = null, IReadOnlyList<string>? Redact = null);
+public sealed record CliContextOptions(string? DatabaseUrl, Func<string, IStackRunner>? Stacks = null, HttpClient? Http = null, IReadOnlyList<string>? Redact = null,
+    string? PrometheusUrl = null, RingCtl.Operations.IClock? Clock = null);
 
 /// <summary>Runs ringctl in-process, exactly as the entry point does, and captures what a user would see.</summary>
 public static class RingCtlRunner
@@ -30,6 +31,8 @@ public static class RingCtlRunner
             Http = options.Http ?? new HttpClient(),
             DefaultActor = "tester",
             Redact = options.Redact ?? [],
+            PrometheusUrl = options.PrometheusUrl,
+            Clock = options.Clock ?? RingCtl.Operations.SystemClock.Instance,
         };
         var code = await RingCtlApp.RunAsync(args, context, CancellationToken.None);
         return new Result(code, output.ToString(), error.ToString());

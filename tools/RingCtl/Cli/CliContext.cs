@@ -50,6 +50,12 @@ public sealed class CliContext
 
     public HttpClient Http { get; init; } = new() { Timeout = TimeSpan.FromSeconds(15) };
 
+    /// <summary>Prometheus for the metric gates (<c>RINGCTL_PROMETHEUS_URL</c>); null means the rings' <c>prometheusUrl</c>.</summary>
+    public string? PrometheusUrl { get; init; } = Environment.GetEnvironmentVariable("RINGCTL_PROMETHEUS_URL") is { Length: > 0 } p ? p : null;
+
+    /// <summary>The clock of polling commands (<c>verify --metrics</c>); tests pass one that never sleeps.</summary>
+    public Operations.IClock Clock { get; init; } = Operations.SystemClock.Instance;
+
     /// <summary>Secret values to redact wherever they might show (RINGCTL_REDACT, one per line): previews scrub them.</summary>
     public IReadOnlyList<string> Redact { get; init; } =
         (Environment.GetEnvironmentVariable("RINGCTL_REDACT") ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -47,6 +47,9 @@ public sealed class RegistrySession : IAsyncDisposable
                 Actor = parse.GetValue(globals.Actor) ?? context.DefaultActor,
                 Progress = new LineProgress(context.Err, [.. context.Redact]),
                 Wait = parse.GetValue(globals.Wait) ? TimeSpan.FromMinutes(10) : TimeSpan.Zero,
+                PrometheusUrl = context.PrometheusUrl,
+                Http = context.Http,
+                Clock = context.Clock,
             };
             var session = new RegistrySession(database, ops, root);
             if (privateRegistry || migrate)

@@ -78,7 +78,7 @@ public static class PromoteCommands
 
             var changes = Promotion.ChangedObjects(preview, await session.Operations.LoadFleetAsync(ct).ConfigureAwait(false));
             TenantCommands.Report(context, json, Summary(preview, true, null, changes),
-                $"would {preview.CommitMessage} (all gates pass); objects that change in {preview.Target.Name}: {string.Join(", ", changes)}");
+                $"would {preview.CommitMessage} (all gates pass); objects that change in {preview.Target.Name}: {string.Join(", ", changes)}{MetricLines(preview.Metrics)}");
             return ExitCodes.Ok;
         }
 
@@ -103,7 +103,24 @@ public static class PromoteCommands
         ["dryRun"] = dryRun,
         ["operation"] = operation,
         ["changes"] = JsonOutput.Strings(changes),
+        ["metrics"] = MetricsJson(plan.Metrics),
     };
+
+    /// <summary>Each metric gate's steps, one line each: what a reviewer reads before a promotion.</summary>
+    public static string MetricLines(IReadOnlyList<RingInfra.Core.Metrics.MetricVerdict> verdicts) => string.Concat(verdicts.Select(v =>
+        $"\nmetric {v.Gate.Name} of {v.Ring} ({v.Gate.Bound}, per {RingInfra.Core.Config.RingConfigBinder.FormatDuration(v.Gate.Step)}): {(v.Passed ? "passes" : v.Failure)}"
+        + string.Concat(v.Steps.Select(s => $"\n  {RingInfra.Core.Metrics.MetricJudge.When(s.At)}  {(s.Value is { } x ? RingInfra.Core.Metrics.MetricJudge.Format(x) : "no data"),-10} {(s.Ok ? "ok" : "FAILS")}"))));
+
+    /// <summary>The verdicts as JSON: ring, gate, bound, passed, failure and every step.</summary>
+    public static JsonArray MetricsJson(IEnumerable<RingInfra.Core.Metrics.MetricVerdict> verdicts) => new([.. verdicts.Select(v => (JsonNode?)new JsonObject
+    {
+        ["ring"] = v.Ring,
+        ["gate"] = v.Gate.Name,
+        ["bound"] = v.Gate.Bound,
+        ["passed"] = v.Passed,
+        ["failure"] = v.Failure,
+        ["steps"] = new JsonArray([.. v.Steps.Select(s => (JsonNode?)new JsonObject { ["at"] = RingInfra.Core.Metrics.MetricJudge.When(s.At), ["value"] = s.Value, ["ok"] = s.Ok })]),
+    })]);
 
     /// <summary>Refusals (or overridden gates) as <c>{gate, reason}</c>, the gate named as on the command line.</summary>
     public static JsonArray Gates(IEnumerable<GateRefusal> refusals) =>

@@ -26,6 +26,19 @@ public sealed class OperationContext
 
     public required IProgress<string> Progress { get; init; }
 
+    /// <summary>Prometheus's URL from the environment (<c>RINGCTL_PROMETHEUS_URL</c>), which overrides the rings' <c>prometheusUrl</c>.</summary>
+    public string? PrometheusUrl { get; init; }
+
+    /// <summary>The HTTP client for Prometheus (and health checks).</summary>
+    public HttpClient Http { get; init; } = new();
+
+    public IClock Clock { get; init; } = SystemClock.Instance;
+
+    /// <summary>The Prometheus that judges <paramref name="ring"/>'s gates; a usage error when the ring has gates and none is configured.</summary>
+    public PrometheusClient Prometheus(RingDefinition ring) =>
+        new(Http, PrometheusUrl ?? ring.Config.PrometheusUrl ?? throw new CommandException(ExitCodes.Usage,
+            $"{ring.Name} has metric gates, but no Prometheus is configured: set ring-infra:prometheusUrl in Pulumi.yaml, or RINGCTL_PROMETHEUS_URL"));
+
     /// <summary>How long to wait for a busy ring (<c>--wait</c>); zero fails at once.</summary>
     public TimeSpan Wait { get; init; } = TimeSpan.Zero;
 

@@ -31,6 +31,9 @@ public sealed class Promotion
 
     public sealed record Plan(Request Request, RingDefinition Target, RingDefinition? Source, LockedModule Module, LockedModule? Current, GateDecision Decision)
     {
+        /// <summary>The source ring's metric gates, step by step (what <c>--dry-run</c> shows).</summary>
+        public IReadOnlyList<RingInfra.Core.Metrics.MetricVerdict> Metrics { get; init; } = [];
+
         public string CommitMessage => Request.IsRollback
             ? RingInfra.Core.Promotion.CommitMessage.Rollback(Target.Name, Module.Alias, Current?.Version, Module.Version)
             : RingInfra.Core.Promotion.CommitMessage.Promote(Target.Name, Module.Alias, Current?.Version, Module.Version);
@@ -79,6 +82,7 @@ public sealed class Promotion
                 LandedInSource = landing is { } l && l.Version == module.Version.ToString() ? l.LandedAt : null,
                 SourceHealthy = sourceRecord is not { Held: true },
             };
+            request = request with { MetricVerdicts = await MetricsAsync(source, request, r.Consent, ct).ConfigureAwait(false) };
         }
 
         if (r.IsRollback)
@@ -91,7 +95,7 @@ public sealed class Promotion
             };
         }
 
-        return new Plan(r, target, source, module, current, ChangeGates.Decide(request));
+        return new Plan(r, target, source, module, current, ChangeGates.Decide(request)) { Metrics = request.MetricVerdicts };
     }
 
     /// <summary>
@@ -135,6 +139,29 @@ public sealed class Promotion
         }
 
         return (target, source, current);
+    }
+
+    /// <summary>
+    /// The source ring's metric gates over the window since the version landed there (capped at its bake time).
+    /// An unreachable Prometheus fails the command (exit 6) — unless the operator overrode <c>metrics</c>, when the
+    /// gates count as failed and overridden, so that the log records it.
+    /// </summary>
+    private async Task<IReadOnlyList<RingInfra.Core.Metrics.MetricVerdict>> MetricsAsync(RingDefinition source, ChangeRequest request, ChangeGuard.Consent consent, CancellationToken ct)
+    {
+        if (!source.Config.Gates.Any)
+        {
+            return [];
+        }
+
+        var (from, to) = RingInfra.Core.Metrics.MetricJudge.Window(request.LandedInSource, source.Config.BakeTime, request.Now);
+        try
+        {
+            return await _ctx.Prometheus(source).JudgeAsync(source, from, to, ct).ConfigureAwait(false);
+        }
+        catch (CommandException e) when (e.ExitCode == ExitCodes.Infrastructure && consent.Overrides.Contains(Gate.Metrics))
+        {
+            return [new RingInfra.Core.Metrics.MetricVerdict(source.Name, source.Config.Gates.Metrics[0], [], $"the metric gates of {source.Name} could not be judged: {e.Message}")];
+        }
     }
 
     /// <summary>The versions of the module the ring ran: its log, and its first recorded landing (seeding, ring add).</summary>

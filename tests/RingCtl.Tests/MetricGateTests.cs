@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using RingCtl.Cli;
+using RingCtl.Tests.Support;
+using RingInfra.Core.Tests.Support;
+
+namespace RingCtl.Tests;
+
+/// <summary>
+/// One real Prometheus for the metric-gate tests, with a day and a half of traffic for four namespaces: a clean
+/// day, doc 003's 15-minute midnight spike, an hour of slow requests (for a p99 gate over a histogram), and a gap.
+/// </summary>
+public sealed class PrometheusFixture : IAsyncLifetime
+{
+    public DateTimeOffset Now { get; } = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 300 * 300 + 300);
+
+    public TestPrometheus? Prometheus { get; private set; }
+
+    /// <summary>When the spike's three samples are (10h 40m to 10h 30m before <see cref="Now"/>).</summary>
+    public DateTimeOffset Spike => Now.AddHours(-10).AddMinutes(-40);
+
+    public async Task InitializeAsync()
+    {
+        if (!TestPrometheus.Available)
+        {
+            return;
+        }
+
+        var from = Now.AddHours(-30);
+        var to = Now.AddMinutes(10);
+        var series = new OpenMetrics()
+            .Requests("autocom-canary", from, to, 1000, _ => 2)
+            .Latency("autocom-canary", from, to, _ => 0)
+            .Requests("canary-spike", from, to, 1000, t => t >= Spike && t < Spike.AddMinutes(15) ? 200 : 2)
+            .Latency("canary-spike", from, to, _ => 0)
+            .Requests("canary-slow", from, to, 1000, _ => 2)
+            .Latency("canary-slow", from, to, t => t >= Now.AddHours(-5).AddMinutes(-40) && t < Now.AddHours(-5) ? 0.05 : 0)
+            .Requests("canary-gap", from, to, 1000, _ => 2, gap: t => t >= Now.AddHours(-6) && t < Now.AddHours(-3))
+            .Latency("canary-gap", from, to, _ => 0);
+        Prometheus = await TestPrometheus.StartAsync(series);
+    }
+
+    public Task DisposeAsync()
+    {
+        Prometheus?.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+[CollectionDefinition("prometheus")]
+public sealed class PrometheusCollection : ICollectionFixture<PrometheusFixture>, ICollectionFixture<PostgresFixture>
+{
+}
+
+/// <summary>
+/// Doc 003's metric gates against a real Prometheus and the real registry: promotions out of canary are judged on
+/// its per-hour error rate and p99 latency over the window since the version landed there (capped at its bake time).
+/// </summary>
+[Collection("prometheus")]
+public sealed class MetricGateTests
+{
+    private const string Gates = """
+          ring-infra:bakeTime: 22h
+          ring-infra:gates:
+            metrics:
+              - name: error-rate
+                query: sum(rate(http_requests_total{namespace="$namespace",code=~"5.."}[1h])) / sum(rate(http_requests_total{namespace="$namespace"}[1h]))
+                max: 0.01
+                step: 1h
+              - name: p99
+                query: histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{namespace="$namespace"}[1h])))
+                max: 0.5
+                step: 1h
+
+        """;
+
+    private readonly PostgresFixture _pg;
+    private readonly PrometheusFixture _prom;
+
+    public MetricGateTests(PostgresFixture pg, PrometheusFixture prom)
+    {
+        _pg = pg;
+        _prom = prom;
+    }
+
+    /// <summary>canary with the two gates, reading <paramref name="ns"/>'s series; ai 2.5.0 landed there 30 hours ago.</summary>
+    private async Task<OpsHarness> HarnessAsync(string ns)
+    {
+        Skip.IfNot(TestPrometheus.Available, "prometheus and promtool are not installed (.ci/run installs Debian's prometheus)");
+        var h = await OpsHarness.CreateAsync(_pg, repo =>
+        {
+            repo.Replace("Pulumi.canary.yaml", "  ring-infra:bakeTime: 24h\n", Gates.Replace("\r", "", StringComparison.Ordinal));
+            repo.Replace("Pulumi.canary.yaml", "ring-infra:namespace: autocom-canary", $"ring-infra:namespace: {ns}");
+        });
+        await h.LandedAsync(TimeSpan.FromHours(30), "canary", "ai");
+        return h;
+    }
+
+    private Task<RingCtlRunner.Result> RunAsync(OpsHarness h, FakeStacks stacks, params string[] args) =>
+        RingCtlRunner.RunAsync(h.Repo.Root, new CliContextOptions(h.ConnectionString, _ => stacks, PrometheusUrl: _prom.Prometheus?.Url), args);
+
+    [SkippableFact]
+    public async Task ACleanDay_Passes_AndTheDryRunShowsEveryHour()
+    {
+        await using var h = await HarnessAsync("autocom-canary");
+        var stacks = new FakeStacks(h.Repo.Root);
+
+        var dry = await RunAsync(h, stacks, "promote", "ai", "--from", "canary", "--to", "edge", "--dry-run");
+
+        dry.ExitCode.ShouldBe(0, dry.Err);
+        dry.Out.ShouldContain("metric error-rate of canary (max 0.01, per 1h): passes");
+        dry.Out.ShouldContain("metric p99 of canary (max 0.5, per 1h): passes");
+        dry.OutLines.Count(l => l.EndsWith(" ok", StringComparison.Ordinal)).ShouldBe(44, "22 hours × 2 gates");
+        var json = await RunAsync(h, stacks, "promote", "ai", "--from", "canary", "--to", "edge", "--dry-run", "--json");
+        var steps = JsonNode.Parse(json.Out)!["metrics"]![0]!["steps"]!.AsArray();
+        steps.Count.ShouldBe(22);
+        steps.Select(s => s!["value"]!.GetValue<double>()).ShouldAllBe(v => v > 0.0015 && v < 0.0025);
+
+        var real = await RunAsync(h, stacks, "promote", "ai", "--from", "canary", "--to", "edge", "--yes");
+        real.ExitCode.ShouldBe(0, real.Err);
+    }
+
+    [SkippableFact]
+    public async Task Doc003sMidnightSpike_IsRefused_NamingTheHour_ThoughTheDayAverageIsUnderTheBound()
+    {
+        await using var h = await HarnessAsync("canary-spike");
+        var stacks = new FakeStacks(h.Repo.Root);
+        var average = await new HttpClient().GetStringAsync(new Uri($"{_prom.Prometheus!.Url}/api/v1/query?time={_prom.Now.AddMinutes(-5).ToUnixTimeSeconds()}&query="
+            + Uri.EscapeDataString("sum(rate(http_requests_total{namespace=\"canary-spike\",code=\"500\"}[22h])) / sum(rate(http_requests_total{namespace=\"canary-spike\"}[22h]))")));
+        double.Parse(JsonNode.Parse(average)!["data"]!["result"]![0]!["value"]![1]!.ToString(), CultureInfo.InvariantCulture).ShouldBeLessThan(0.01, "the 22-hour average hides the spike");
+
+        var r = await RunAsync(h, stacks, "promote", "ai", "--from", "canary", "--to", "edge", "--yes");
+
+        r.ExitCode.ShouldBe(ExitCodes.GateRefused, r.Err);
+        stacks.Calls.ShouldBeEmpty();
+        var m = Regex.Match(r.Err, @"metrics: error-rate in canary was (0\.0\d+) in the hour ending (\S+), beyond its max 0\.01");
+        m.Success.ShouldBeTrue(r.Err);
+        double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture).ShouldBeGreaterThan(0.04);
+        var hour = DateTimeOffset.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
+        (hour - _prom.Spike).ShouldBeGreaterThan(TimeSpan.Zero);
+        (hour - _prom.Spike).ShouldBeLessThan(TimeSpan.FromHours(1), "the hour that holds the spike");
+        r.Err.ShouldNotContain("p99");
+
+        var overridden = await RunAsync(h, stacks, "promote", "ai", "--from", "canary", "--to", "edge", "--override", "metrics", "--reason", "spike was a bot", "--yes");
+        overridden.ExitCode.ShouldBe(0, overridden.Err);
+        (await h.Log.HistoryAsync("edge", null, "ai", 1, default))[0].Overrides.ShouldBe(["metrics"]);
+    }
+
+    [SkippableFact]
+    public async Task AP99GateOverAHistogram_FailsTheSlowHour()
+    {
+        await using var h = await HarnessAsync("canary-slow");
+
+        var r = await RunAsync(h, new FakeStacks(h.Repo.Root), "promote", "ai", "--from", "canary", "--to", "edge", "--dry-run");
+
+        r.ExitCode.ShouldBe(ExitCodes.GateRefused, r.Err);
+        r.ErrLines.Where(l => l.StartsWith("metrics:", StringComparison.Ordinal)).ShouldHaveSingleItem().ShouldMatch(@"^metrics: p99 in canary was 0\.\d+ in the hour ending \S+, beyond its max 0\.5$");
+    }
+
+    [SkippableFact]
+    public async Task AGapInTheData_IsNoData_NeverAPass()
+    {
+        await using var h = await HarnessAsync("canary-gap");
+
+        var r = await RunAsync(h, new FakeStacks(h.Repo.Root), "promote", "ai", "--from", "canary", "--to", "edge", "--dry-run");
+
+        r.ExitCode.ShouldBe(ExitCodes.GateRefused, r.Err);
+        r.Err.ShouldContain("metrics: no data for error-rate in canary between ");
+    }
+
+    [SkippableFact]
+    public async Task AnUnreachablePrometheus_IsAnInfrastructureFailure_NeverAPass()
+    {
+        await using var h = await HarnessAsync("autocom-canary");
+        var stacks = new FakeStacks(h.Repo.Root);
+
+        var r = await RingCtlRunner.RunAsync(h.Repo.Root, new CliContextOptions(h.ConnectionString, _ => stacks, PrometheusUrl: "http://127.0.0.1:1"), "promote", "ai", "--from", "canary", "--to", "edge", "--yes");
+
+        r.ExitCode.ShouldBe(ExitCodes.Infrastructure, r.Err);
+        r.ErrLines.Last().ShouldStartWith("ringctl: Prometheus at http://127.0.0.1:1 is unreachable (");
+        stacks.Calls.ShouldBeEmpty();
+        var noUrl = await RingCtlRunner.RunAsync(h.Repo.Root, new CliContextOptions(h.ConnectionString, _ => stacks), "promote", "ai", "--from", "canary", "--to", "edge", "--yes");
+        noUrl.ExitCode.ShouldBe(ExitCodes.Usage);
+        noUrl.ErrLines.Last().ShouldBe("ringctl: canary has metric gates, but no Prometheus is configured: set ring-infra:prometheusUrl in Pulumi.yaml, or RINGCTL_PROMETHEUS_URL");
+    }
+}
