@@ -73,11 +73,8 @@ public sealed class FailureInjectionTests
         (await h.Log.HistoryAsync("edge", null, "ai", 10, default)).ShouldHaveSingleItem().Status.ShouldBe("failed");
         (await h.Registry.LandingAsync("edge", "ai", default))!.Value.Version.ShouldBe("2.4.0");
         var held = (await h.Registry.FindRingAsync("edge", default))!.Held;
-        held.ShouldBe(failAt == 3, "only a failed verification holds the ring");
-        if (failAt == 3)
-        {
-            message.ShouldContain("edge is held until `ringctl verify edge` passes");
-        }
+        held.ShouldBeTrue("a failed update holds the ring, as a failed verification does");
+        message.ShouldContain("edge is held until `ringctl verify edge` passes");
     }
 
     [Theory]
@@ -118,7 +115,13 @@ public sealed class FailureInjectionTests
         result.ExitCode.ShouldBe(ExitCodes.Infrastructure);
         var message = result.ErrLines.Last(); // progress lines come first
         message.ShouldStartWith($"ringctl: secrets sync stopped at {at}: ");
-        message.ShouldEndWith($"Updated: {state}.");
+        // A ring whose update failed is held (propagation halts there); the shared stack is no ring.
+        message.ShouldEndWith(at == "shared" ? $"Updated: {state}." : $"Updated: {state}. {at} is held until `ringctl verify {at}` passes.");
+        foreach (var ring in new[] { "canary", "edge", "stable" })
+        {
+            (await h.Registry.FindRingAsync(ring, default))!.Held.ShouldBe(ring == at, ring);
+        }
+
         (await h.Log.HistoryAsync(null, null, null, 10, default)).ShouldHaveSingleItem().Status.ShouldBe("failed");
         (await h.Log.PendingAsync(null, default)).ShouldBeEmpty();
     }

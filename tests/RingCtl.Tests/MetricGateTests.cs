@@ -36,6 +36,8 @@ public sealed class PrometheusFixture : IAsyncLifetime
             .Latency("canary-spike", from, to, _ => 0)
             .Requests("canary-slow", from, to, 1000, _ => 2)
             .Latency("canary-slow", from, to, t => t >= Now.AddHours(-5).AddMinutes(-40) && t < Now.AddHours(-5) ? 0.05 : 0)
+            .Requests("edge-clean", from, to, 1000, _ => 3)
+            .Latency("edge-clean", from, to, _ => 0)
             .Requests("canary-gap", from, to, 1000, _ => 2, gap: t => t >= Now.AddHours(-6) && t < Now.AddHours(-3))
             .Latency("canary-gap", from, to, _ => 0);
         Prometheus = await TestPrometheus.StartAsync(series);
@@ -183,5 +185,90 @@ public sealed class MetricGateTests
         var noUrl = await RingCtlRunner.RunAsync(h.Repo.Root, new CliContextOptions(h.ConnectionString, _ => stacks), "promote", "ai", "--from", "canary", "--to", "edge", "--yes");
         noUrl.ExitCode.ShouldBe(ExitCodes.Usage);
         noUrl.ErrLines.Last().ShouldBe("ringctl: canary has metric gates, but no Prometheus is configured: set ring-infra:prometheusUrl in Pulumi.yaml, or RINGCTL_PROMETHEUS_URL");
+    }
+
+    /// <summary>edge with the two gates on <paramref name="ns"/>'s series and onFailure.rollback [canary]; ai 2.5.0 promoted canary → edge.</summary>
+    private async Task<(OpsHarness H, FakeStacks Stacks)> PromotedAsync(string ns)
+    {
+        Skip.IfNot(TestPrometheus.Available, "prometheus and promtool are not installed (.ci/run installs Debian's prometheus)");
+        var h = await OpsHarness.CreateAsync(_pg, repo =>
+        {
+            repo.Replace("Pulumi.edge.yaml", "config:\n", "config:\n" + Gates.Replace("\r", "", StringComparison.Ordinal).Replace("  ring-infra:bakeTime: 22h\n", "", StringComparison.Ordinal)
+                + "    onFailure:\n      rollback: [canary]\n");
+            repo.Replace("Pulumi.edge.yaml", "ring-infra:namespace: autocom-edge", $"ring-infra:namespace: {ns}");
+        });
+        // canary went 2.4.0 → 2.5.0 earlier, so it can go back; then 2.5.0 reaches edge.
+        var edgeAi = h.Repo.Load().Find("edge")!.Lock.Find("ai")!;
+        await h.Log.RecordAsync(new RingCtl.Registry.OperationIntent("promote", ["edge", "canary"], "someone", "earlier")
+        {
+            Module = "ai", From = "2.4.0", To = "2.5.0",
+            Details = new Dictionary<string, string?> { ["fromArtifact"] = edgeAi.Artifact, ["fromSha256"] = edgeAi.Sha256 },
+        }, default);
+        var stacks = new FakeStacks(h.Repo.Root);
+        var promote = await RunAsync(h, stacks, "promote", "ai", "--from", "canary", "--to", "edge", "--yes");
+        promote.ExitCode.ShouldBe(0, promote.Err);
+        while (stacks.Calls.TryDequeue(out _))
+        {
+        }
+
+        return (h, stacks);
+    }
+
+    private Task<RingCtlRunner.Result> VerifyAsync(OpsHarness h, FakeStacks stacks, FakeClock clock, params string[] args) =>
+        RingCtlRunner.RunAsync(h.Repo.Root, new CliContextOptions(h.ConnectionString, _ => stacks, PrometheusUrl: _prom.Prometheus?.Url, Clock: clock), ["verify", "edge", "--metrics", .. args]);
+
+    [SkippableFact]
+    public async Task VerifyMetrics_ChecksEveryThirtySeconds_ForTheDuration_AndReleasesAHold()
+    {
+        var (h, stacks) = await PromotedAsync("edge-clean");
+        await using var _ = h;
+        await h.Registry.SetHeldAsync("edge", "a failed update", default);
+        var clock = new FakeClock(_prom.Now.AddHours(-3));
+
+        var r = await VerifyAsync(h, stacks, clock, "--for", "10m");
+
+        r.ExitCode.ShouldBe(0, r.Err);
+        r.Out.Trim().ShouldBe("edge: its metric gates held for 10m (21 checks); hold released");
+        clock.Delays.ShouldBe(20);
+        r.ErrLines.Count(l => l.StartsWith("verify edge at ", StringComparison.Ordinal)).ShouldBe(21);
+        stacks.Calls.ShouldBeEmpty();
+        (await h.Registry.FindRingAsync("edge", default))!.Held.ShouldBeFalse();
+    }
+
+    [SkippableFact]
+    public async Task VerifyMetrics_RollingBackOnFailure_RollsBackTheRingAndItsOnFailureRing_ThenHoldsIt()
+    {
+        var (h, stacks) = await PromotedAsync("canary-spike");
+        await using var _ = h;
+        var clock = new FakeClock(_prom.Spike.AddMinutes(25));
+
+        var r = await VerifyAsync(h, stacks, clock, "--for", "30m", "--rollback-on-failure", "--reason", "error spike");
+
+        r.ExitCode.ShouldBe(ExitCodes.GateRefused, r.Err);
+        clock.Delays.ShouldBe(0, "it fails at the first broken bound");
+        stacks.Calls.ShouldBe(["select edge", "update edge", "outputs edge", "select canary", "update canary", "outputs canary"]);
+        var message = r.ErrLines.Last();
+        message.ShouldMatch(@"^ringctl: verify edge: error-rate in edge was 0\.\d+ in the hour ending \S+, beyond its max 0\.01; edge is held until it verifies again; rolled back: rollback\(edge\): ai 2\.5\.0 → 2\.4\.0; rollback\(canary\): ai 2\.5\.0 → 2\.4\.0$");
+        var fleet = h.Repo.Load();
+        fleet.Find("edge")!.Lock.Find("ai")!.Version.ToString().ShouldBe("2.4.0");
+        fleet.Find("canary")!.Lock.Find("ai")!.Version.ToString().ShouldBe("2.4.0");
+        (await h.Registry.FindRingAsync("edge", default))!.Held.ShouldBeTrue();
+        var blocked = await RunAsync(h, stacks, "promote", "orders", "--from", "edge", "--to", "stable", "--approved-by", "release-manager", "--dry-run");
+        blocked.ExitCode.ShouldBe(ExitCodes.GateRefused);
+        blocked.Err.ShouldContain("health: edge is held");
+        (await h.Log.HistoryAsync(null, null, "ai", 2, default)).Select(o => $"{o.Kind} {string.Join(",", o.Rings)} {o.FromValue}→{o.ToValue} {o.Status}")
+            .ShouldBe(["rollback canary 2.5.0→2.4.0 succeeded", "rollback edge 2.5.0→2.4.0 succeeded"]);
+    }
+
+    [SkippableFact]
+    public async Task VerifyMetrics_WithoutGates_IsAUsageError()
+    {
+        Skip.IfNot(TestPrometheus.Available, "prometheus is not installed");
+        await using var h = await OpsHarness.CreateAsync(_pg);
+
+        var r = await RingCtlRunner.RunAsync(h.Repo.Root, new CliContextOptions(h.ConnectionString, _ => new FakeStacks(h.Repo.Root), PrometheusUrl: _prom.Prometheus!.Url), "verify", "edge", "--metrics");
+
+        r.ExitCode.ShouldBe(ExitCodes.Usage);
+        r.ErrLines.Last().ShouldBe("ringctl: --metrics: edge has no metric gates (ring-infra:gates)");
     }
 }

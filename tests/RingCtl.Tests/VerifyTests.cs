@@ -34,7 +34,7 @@ public sealed class VerifyTests
         // The release is logged: a closed row saying who released it and why the ring was held.
         var release = (await h.Log.HistoryAsync("canary", null, null, 10, default)).ShouldHaveSingleItem();
         (release.Kind, release.Status, release.Actor).ShouldBe(("hold-release", "succeeded", "tester"));
-        release.Reason.ShouldBe($"verify passed at {url}/api/health; it was held: failed verification");
+        release.Reason.ShouldBe($"verify passed: {url}/api/health ok, ring canary, lock modules/manifests/canary.lock.json; it was held: failed verification");
         release.FinishedAt.ShouldNotBeNull();
     }
 

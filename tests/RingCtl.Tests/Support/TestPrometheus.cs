@@ -153,3 +153,18 @@ public sealed class OpenMetrics
         return this;
     }
 }
+
+/// <summary>A clock for polling commands that never sleeps: each delay moves it forward.</summary>
+public sealed class FakeClock(DateTimeOffset start) : RingCtl.Operations.IClock
+{
+    public DateTimeOffset Now { get; private set; } = start;
+
+    public int Delays { get; private set; }
+
+    public Task DelayAsync(TimeSpan delay, CancellationToken ct)
+    {
+        Now += delay;
+        Delays++;
+        return Task.CompletedTask;
+    }
+}

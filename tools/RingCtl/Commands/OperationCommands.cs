@@ -16,27 +16,73 @@ public static class OperationCommands
     public static Command Verify(CliContext context, GlobalOptions globals)
     {
         var ring = new Argument<string>("ring") { Description = "The ring" };
-        var url = new Option<string?>("--url") { Description = "Base URL of the ring (default: http://nginx.<namespace>.svc.cluster.local)" };
+        var url = new Option<string?>("--url") { Description = "Base URL of the ring (default: http://nginx.<namespace>.svc.cluster.local; with --metrics only when given)" };
+        var metrics = new Option<bool>("--metrics") { Description = "Watch the ring's metric gates (ring-infra:gates) on Prometheus, failing at the first broken bound" };
+        var duration = new Option<string>("--for") { Description = "How long --metrics watches (30m, 1h)", DefaultValueFactory = _ => "10m" };
+        var rollbackOnFailure = new Option<bool>("--rollback-on-failure") { Description = "When --metrics fails: roll the ring's last promotion back, then each gates.onFailure.rollback ring that runs the same version" };
+        var approvedBy = CommonOptions.ApprovedBy();
         var (yes, reason, dryRun) = (CommonOptions.Yes(), CommonOptions.Reason(), CommonOptions.DryRun());
-        dryRun.Description = "Check the ring's health but keep a hold (nothing is written)";
-        var command = new Command("verify", "Check the ring's /api/health reports its own name and lock path; clears a hold (logged)") { ring, url, yes, reason, dryRun };
+        dryRun.Description = "Check the ring's health (and metrics) but keep a hold and roll nothing back (nothing is written)";
+        var command = new Command("verify", "Check the ring's /api/health reports its own name and lock path, and with --metrics its metric gates; clears a hold (logged)")
+            { ring, url, metrics, duration, rollbackOnFailure, approvedBy, yes, reason, dryRun };
         command.SetAction(async (parse, ct) =>
         {
+            var forText = parse.GetValue(duration)!;
+            var watchFor = RingInfra.Core.Config.RingConfigBinder.ParseDuration(forText) is { } d && d <= TimeSpan.FromDays(1)
+                ? d : throw new CommandException(ExitCodes.Usage, $"--for: must be a duration up to 1d such as 10m or 1h (got {forText})");
+            var consent = ChangeGuard.Consent.Parse(null, parse.GetValue(approvedBy), parse.GetValue(reason));
             await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
+            var ops = session.Operations;
             var name = parse.GetValue(ring)!;
-            var record = await session.Operations.Registry.FindRingAsync(name, ct).ConfigureAwait(false)
+            var record = await ops.Registry.FindRingAsync(name, ct).ConfigureAwait(false)
                 ?? throw new CommandException(ExitCodes.Usage, $"ring: '{name}' is not a ring of the registry");
-            var report = await RingHealth.CheckAsync(context.Http, parse.GetValue(url) ?? $"http://{record.K8sService}", name, $"modules/manifests/{name}.lock.json", ct).ConfigureAwait(false);
-            if (record.Held && !parse.GetValue(dryRun))
+            var data = new JsonObject { ["ring"] = name };
+            var said = new List<string>();
+            if (!parse.GetValue(metrics) || parse.GetValue(url) is not null)
             {
-                // Releasing a hold lets promotions out of the ring again: the log keeps who released it, and why it was held.
-                await session.Operations.Registry.SetHeldAsync(name, null, ct).ConfigureAwait(false);
-                await session.Operations.Log.RecordAsync(new OperationIntent("hold-release", [name], session.Operations.Actor,
-                    $"verify passed at {report.Url}; it was held: {record.HeldReason ?? "no reason recorded"}{(parse.GetValue(reason) is { Length: > 0 } why ? "; " + why : "")}"), ct).ConfigureAwait(false);
+                var report = await RingHealth.CheckAsync(context.Http, parse.GetValue(url) ?? $"http://{record.K8sService}", name, $"modules/manifests/{name}.lock.json", ct).ConfigureAwait(false);
+                (data["url"], data["status"], data["lockPath"]) = (report.Url, report.Status, report.LockPath);
+                said.Add($"{report.Url} ok, ring {report.Ring}, lock {report.LockPath}");
             }
 
-            TenantCommands.Report(context, parse.GetValue(globals.Json), new JsonObject { ["ring"] = name, ["url"] = report.Url, ["status"] = report.Status, ["lockPath"] = report.LockPath, ["released"] = record.Held && !parse.GetValue(dryRun) },
-                $"{name}: {report.Url} ok, ring {report.Ring}, lock {report.LockPath}{(record.Held ? parse.GetValue(dryRun) ? "; still held (--dry-run)" : "; hold released" : "")}");
+            if (parse.GetValue(metrics))
+            {
+                var def = (await ops.LoadFleetAsync(ct).ConfigureAwait(false)).Find(name)
+                    ?? throw new CommandException(ExitCodes.Usage, $"ring: '{name}' has no stack file in this repository");
+                var watch = new MetricWatch(ops);
+                var result = await watch.WatchAsync(def, watchFor, ct).ConfigureAwait(false);
+                data["checks"] = result.Checks;
+                if (result.Failed is { } failed)
+                {
+                    var rolled = parse.GetValue(rollbackOnFailure) && !parse.GetValue(dryRun)
+                        ? await watch.RollBackAsync(def, consent, $"verify --metrics failed: {failed.Failure}", ct).ConfigureAwait(false)
+                        : [];
+                    if (!parse.GetValue(dryRun))
+                    {
+                        // Held after any rollback (a successful rollback clears a hold): promotions out of it wait for a passing verify.
+                        await ops.Registry.SetHeldAsync(name, $"verify --metrics: {failed.Failure}", ct).ConfigureAwait(false);
+                    }
+
+                    throw new CommandException(ExitCodes.GateRefused, $"verify {name}: {failed.Failure}"
+                        + (parse.GetValue(dryRun) ? "" : $"; {name} is held until it verifies again")
+                        + (rolled.Count > 0 ? $"; rolled back: {string.Join("; ", rolled)}" : ""));
+                }
+
+                said.Add($"its metric gates held for {forText} ({result.Checks} checks)");
+            }
+
+            var released = record.Held && !parse.GetValue(dryRun);
+            if (released)
+            {
+                // Releasing a hold lets promotions out of the ring again: the log keeps who released it, and why it was held.
+                await ops.Registry.SetHeldAsync(name, null, ct).ConfigureAwait(false);
+                await ops.Log.RecordAsync(new OperationIntent("hold-release", [name], ops.Actor,
+                    $"verify passed: {string.Join("; ", said)}; it was held: {record.HeldReason ?? "no reason recorded"}{(parse.GetValue(reason) is { Length: > 0 } why ? "; " + why : "")}"), ct).ConfigureAwait(false);
+            }
+
+            data["released"] = released;
+            TenantCommands.Report(context, parse.GetValue(globals.Json), data,
+                $"{name}: {string.Join("; ", said)}{(record.Held ? parse.GetValue(dryRun) ? "; still held (--dry-run)" : "; hold released" : "")}");
             return ExitCodes.Ok;
         });
         return command;

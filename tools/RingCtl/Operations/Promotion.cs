@@ -331,8 +331,9 @@ public sealed class Promotion
             }
         }
 
-        if (step == "verify")
+        if (step != "write lock")
         {
+            // A failed update halts propagation as a failed verification does: nothing is promoted out of the ring until it verifies.
             await _ctx.Registry.SetHeldAsync(target, what, CancellationToken.None).ConfigureAwait(false);
             restored += $"; {target} is held until `ringctl verify {target}` passes";
         }

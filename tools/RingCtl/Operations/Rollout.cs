@@ -228,8 +228,16 @@ public sealed class Rollout
 
         var message = $"{what} stopped at {at}: {cause.Message}";
         await _ctx.Log.CloseAsync(id, "failed", message, CancellationToken.None).ConfigureAwait(false);
+        var held = "";
+        if (at != "shared")
+        {
+            // A ring whose update failed is held, as after a failed verification: nothing is promoted out of it until it verifies.
+            await _ctx.Registry.SetHeldAsync(at, message, CancellationToken.None).ConfigureAwait(false);
+            held = $" {at} is held until `ringctl verify {at}` passes.";
+        }
+
         var rest = all.Except(done).Where(r => r != at).ToList();
         return new CommandException(ExitCodes.Infrastructure,
-            $"{message}. Updated: {(done.Count == 0 ? "none" : string.Join(", ", done))}; not attempted: {(rest.Count == 0 ? "none" : string.Join(", ", rest))}.");
+            $"{message}. Updated: {(done.Count == 0 ? "none" : string.Join(", ", done))}; not attempted: {(rest.Count == 0 ? "none" : string.Join(", ", rest))}.{held}");
     }
 }

@@ -68,6 +68,17 @@ public sealed class OperationLog
             """, new { ring, module }, cancellationToken: ct)).ConfigureAwait(false)];
     }
 
+    /// <summary>The ring's last successful promotion: its module and the version it brought (null when there was none).</summary>
+    public async Task<(string Module, string Version)?> LastPromotionAsync(string ring, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return await c.QuerySingleOrDefaultAsync<(string, string)?>(new CommandDefinition("""
+            select module, to_value from operations
+            where kind = 'promote' and status = 'succeeded' and rings[array_upper(rings, 1)] = @ring and module is not null and to_value is not null
+            order by id desc limit 1
+            """, new { ring }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
     /// <summary>The module's last successful change in the ring: its kind and from → to (null when there was none).</summary>
     public async Task<(string Kind, string? From, string? To)?> LastChangeAsync(string ring, string module, CancellationToken ct)
     {
