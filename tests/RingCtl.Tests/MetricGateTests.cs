@@ -36,6 +36,8 @@ public sealed class PrometheusFixture : IAsyncLifetime
             .Latency("canary-spike", from, to, _ => 0)
             .Requests("canary-slow", from, to, 1000, _ => 2)
             .Latency("canary-slow", from, to, t => t >= Now.AddHours(-5).AddMinutes(-40) && t < Now.AddHours(-5) ? 0.05 : 0)
+            .Requests("edge-failing", from, to, 1000, t => t >= Now.AddHours(-2) ? 60 : 2)
+            .Latency("edge-failing", from, to, _ => 0)
             .Requests("edge-clean", from, to, 1000, _ => 3)
             .Latency("edge-clean", from, to, _ => 0)
             .Requests("canary-gap", from, to, 1000, _ => 2, gap: t => t >= Now.AddHours(-6) && t < Now.AddHours(-3))
@@ -270,5 +272,57 @@ public sealed class MetricGateTests
 
         r.ExitCode.ShouldBe(ExitCodes.Usage);
         r.ErrLines.Last().ShouldBe("ringctl: --metrics: edge has no metric gates (ring-infra:gates)");
+    }
+
+    [SkippableFact]
+    public async Task MetricsCommand_ShowsEachRingsGates_StepByStep_SideBySide()
+    {
+        Skip.IfNot(TestPrometheus.Available, "prometheus is not installed");
+        await using var h = await OpsHarness.CreateAsync(_pg, repo =>
+        {
+            var gates = Gates.Replace("\r", "", StringComparison.Ordinal).Replace("  ring-infra:bakeTime: 22h\n", "", StringComparison.Ordinal);
+            repo.Replace("Pulumi.canary.yaml", "config:\n", "config:\n" + gates);
+            repo.Replace("Pulumi.canary.yaml", "ring-infra:namespace: autocom-canary", "ring-infra:namespace: canary-spike");
+            repo.Replace("Pulumi.edge.yaml", "config:\n", "config:\n" + gates);
+            repo.Replace("Pulumi.edge.yaml", "ring-infra:namespace: autocom-edge", "ring-infra:namespace: edge-clean");
+        });
+        var options = new CliContextOptions(h.ConnectionString, PrometheusUrl: _prom.Prometheus!.Url, Clock: new FakeClock(_prom.Now));
+
+        var table = await RingCtlRunner.RunAsync(h.Repo.Root, options, "metrics", "canary", "edge", "stable", "--since", "22h");
+        var json = await RingCtlRunner.RunAsync(h.Repo.Root, options, "metrics", "canary", "edge", "--since", "22h", "--json");
+
+        table.ExitCode.ShouldBe(0, table.Err);
+        table.Out.ShouldContain("canary error-rate (max 0.01)");
+        table.Out.ShouldContain("edge p99 (max 0.5)");
+        table.OutLines.Count(l => l.Contains(" !", StringComparison.Ordinal)).ShouldBe(1, "one hour of canary's error rate breaks its bound");
+        table.OutLines.ShouldContain(l => l.StartsWith("canary error-rate: error-rate in canary was 0.0", StringComparison.Ordinal));
+        table.OutLines.ShouldContain("edge error-rate: every step within its bound");
+        table.ErrLines.ShouldContain("ringctl: stable has no metric gates: left out");
+        var gates = JsonNode.Parse(json.Out)!["gates"]!.AsArray();
+        gates.Select(g => $"{g!["ring"]} {g["gate"]} {g["passed"]}").ShouldBe(["canary error-rate false", "canary p99 true", "edge error-rate true", "edge p99 true"]);
+        gates.ShouldAllBe(g => g!["steps"]!.AsArray().Count == 22);
+    }
+
+    [SkippableFact]
+    public async Task TheRollout_WatchesEachRingsGates_AndStopsAtTheFirstBrokenBound()
+    {
+        Skip.IfNot(TestPrometheus.Available, "prometheus is not installed");
+        using var git = new GitRepo();
+        git.Files.Replace("Pulumi.edge.yaml", "config:\n", "config:\n" + Gates.Replace("\r", "", StringComparison.Ordinal).Replace("  ring-infra:bakeTime: 22h\n", "", StringComparison.Ordinal));
+        git.Files.Replace("Pulumi.edge.yaml", "ring-infra:namespace: autocom-edge", "ring-infra:namespace: edge-failing");
+        git.Commit("edge is judged on its error rate");
+        var registry = await CiScripts.RegistryAsync(_pg, git);
+        var scripts = new CiScripts(git);
+
+        var (code, _, err) = scripts.Run("rollout.sh", registry, new Dictionary<string, string> { ["RINGCTL_PROMETHEUS_URL"] = _prom.Prometheus!.Url, ["RINGCTL_ANALYSIS"] = "0m" });
+
+        code.ShouldBe(ExitCodes.GateRefused, err);
+        err.ShouldContain("ringctl: verify edge: error-rate in edge was 0.0");
+        err.ShouldContain("rollout.sh: stopped at edge (metric analysis failed, exit 4)");
+        scripts.SimulatedCalls().ShouldContain("update canary");
+        scripts.SimulatedCalls().ShouldContain("update edge");
+        scripts.SimulatedCalls().ShouldNotContain("update stable");
+        await using var db = new RingCtl.Registry.RegistryDatabase(registry);
+        (await new RingCtl.Registry.RingRegistry(db).FindRingAsync("edge", default))!.Held.ShouldBeTrue();
     }
 }

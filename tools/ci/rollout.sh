@@ -31,6 +31,17 @@ for ring in $rings; do
     echo "rollout.sh: stopped at $ring (update failed, exit $rc)" >&2
     exit 6
   fi
+  # Doc 003's analysis: with metric gates and a Prometheus, the ring's gates are watched for RINGCTL_ANALYSIS (default
+  # 10m) before the next ring; a broken bound holds the ring and stops the rollout with ringctl's exit code.
+  analysis="$(ringctl ring show "$ring" --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print("yes" if d.get("metricGates") and d.get("prometheus") else "")')"
+  if [[ -n "$analysis" ]]; then
+    ringctl verify "$ring" --metrics --for "${RINGCTL_ANALYSIS:-10m}"
+    rc=$?
+    if (( rc != 0 )); then
+      echo "rollout.sh: stopped at $ring (metric analysis failed, exit $rc)" >&2
+      exit "$rc"
+    fi
+  fi
   # The name was checked above, so the variable name built from it is too.
   url="$(printenv "RINGCTL_VERIFY_URL_$(tr 'a-z-' 'A-Z_' <<<"$ring")" || true)"
   if [[ -n "$url" ]]; then

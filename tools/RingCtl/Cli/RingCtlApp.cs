@@ -32,6 +32,7 @@ public static class RingCtlApp
         root.Subcommands.Add(OperationCommands.Up(context, globals));
         root.Subcommands.Add(OperationCommands.Db(context, globals));
         root.Subcommands.Add(PreviewCommand.Build(context, globals));
+        root.Subcommands.Add(MetricsCommand.Build(context, globals));
         return root;
     }
 

@@ -62,6 +62,13 @@ public static class RingCommands
             var ring = await ops.Registry.FindRingAsync(parse.GetValue(name)!, ct).ConfigureAwait(false)
                 ?? throw new CommandException(ExitCodes.Usage, $"ring: '{parse.GetValue(name)}' is not a ring of the registry");
             var data = RingJson(ring);
+            // Its metric gates, and whether a Prometheus would judge them (the rollout runs verify --metrics when both are there).
+            if (ops.TryLoadFleet(context.Err)?.Find(ring.Name) is { } def)
+            {
+                data["metricGates"] = JsonOutput.Strings(def.Config.Gates.Metrics.Select(g => $"{g.Name} ({g.Bound} per {RingConfigBinder.FormatDuration(g.Step)})"));
+                data["prometheus"] = (ops.PrometheusUrl ?? def.Config.PrometheusUrl) is not null;
+            }
+
             if (parse.GetValue(tenants))
             {
                 data["tenants"] = JsonOutput.Strings((await ops.Registry.TenantsAsync(ring.Name, ct).ConfigureAwait(false)).Select(t => t.Tenant));
@@ -97,6 +104,11 @@ public static class RingCommands
             foreach (var t in data["tenants"]?.AsArray() ?? [])
             {
                 context.Out.WriteLine($"tenant {t}");
+            }
+
+            foreach (var g in data["metricGates"]?.AsArray() ?? [])
+            {
+                context.Out.WriteLine($"metric gate {g}");
             }
 
             foreach (var m in data["modules"]?.AsArray() ?? [])
