@@ -38,9 +38,7 @@ public static class MetricsCommand
             var verdicts = new List<MetricVerdict>();
             foreach (var ring in gated)
             {
-                var url = context.PrometheusUrl ?? ring.Config.PrometheusUrl
-                    ?? throw new CommandException(ExitCodes.Usage, $"{ring.Name} has metric gates, but no Prometheus is configured: set ring-infra:prometheusUrl in Pulumi.yaml, or RINGCTL_PROMETHEUS_URL");
-                verdicts.AddRange(await new PrometheusClient(context.Http, url).JudgeAsync(ring, now - window, now, ct).ConfigureAwait(false));
+                verdicts.AddRange(await PrometheusClient.For(context.Http, context.PrometheusUrl, ring).JudgeAsync(ring, now - window, now, ct).ConfigureAwait(false));
             }
 
             foreach (var ring in selected.Except(gated))

@@ -35,9 +35,7 @@ public sealed class OperationContext
     public IClock Clock { get; init; } = SystemClock.Instance;
 
     /// <summary>The Prometheus that judges <paramref name="ring"/>'s gates; a usage error when the ring has gates and none is configured.</summary>
-    public PrometheusClient Prometheus(RingDefinition ring) =>
-        new(Http, PrometheusUrl ?? ring.Config.PrometheusUrl ?? throw new CommandException(ExitCodes.Usage,
-            $"{ring.Name} has metric gates, but no Prometheus is configured: set ring-infra:prometheusUrl in Pulumi.yaml, or RINGCTL_PROMETHEUS_URL"));
+    public PrometheusClient Prometheus(RingDefinition ring) => PrometheusClient.For(Http, PrometheusUrl, ring);
 
     /// <summary>How long to wait for a busy ring (<c>--wait</c>); zero fails at once.</summary>
     public TimeSpan Wait { get; init; } = TimeSpan.Zero;

@@ -22,6 +22,11 @@ public sealed class PrometheusClient
 
     public string BaseUrl { get; }
 
+    /// <summary>The Prometheus that judges <paramref name="ring"/>'s gates: <c>RINGCTL_PROMETHEUS_URL</c>, else the ring's <c>prometheusUrl</c>; a usage error when neither is set.</summary>
+    public static PrometheusClient For(HttpClient http, string? overrideUrl, RingDefinition ring) =>
+        new(http, overrideUrl ?? ring.Config.PrometheusUrl ?? throw new CommandException(ExitCodes.Usage,
+            $"{ring.Name} has metric gates, but no Prometheus is configured: set ring-infra:prometheusUrl in Pulumi.yaml, or RINGCTL_PROMETHEUS_URL"));
+
     /// <summary>The query's values at <paramref name="start"/>, start + step, … up to <paramref name="end"/> (one series; none: no data).</summary>
     public async Task<IReadOnlyList<(DateTimeOffset At, double Value)>> QueryRangeAsync(string gate, string query, DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken ct)
     {
