@@ -311,6 +311,20 @@ public sealed class GateBypassTests
     // --- lock provenance ----------------------------------------------------------------------------
 
     [Fact]
+    public async Task ReconcileApply_DoesNotDeployAHandEditedLock_WhileRemovingTenantDrift()
+    {
+        await using var h = await OpsHarness.CreateAsync(_pg);
+        HandEditEdgeLock(h.Repo);
+        h.Repo.Replace("Pulumi.edge.yaml", "    - bar\n", "");
+
+        var r = await RefusedAsync(h, ExitCodes.GateRefused, "reconcile", "--apply");
+
+        r.Result.OutLines.ShouldContain(l => l.StartsWith("drift edge: ", StringComparison.Ordinal) && l.Contains("-> REFUSED: provenance: edge's lock carries orders 1.6.1", StringComparison.Ordinal)
+            && l.EndsWith("then reconcile --apply again (nothing was written)", StringComparison.Ordinal));
+        (r.Kind, string.Join(",", r.Rings)).ShouldBe(("reconcile", "edge"));
+    }
+
+    [Fact]
     public async Task AHandEditedLock_IsRefusedByUpAndSecretsSync_UnlessNewVersionIsOverridden()
     {
         await using var h = await OpsHarness.CreateAsync(_pg);

@@ -148,6 +148,9 @@ public sealed class GateTests
         { "tenant move: a policy violation", Other(ChangePath.TenantMove, "canary", violations: ["p"]), ["policy: p"] },
         { "set-default: frozen", Other(ChangePath.SetDefault, "stable", now: InFreeze), ["freeze: stable is frozen until 2027-01-05T00:00:00Z (year-end change freeze)"] },
         { "set-default: a policy violation", Other(ChangePath.SetDefault, "edge", violations: ["p"]), ["policy: p"] },
+        { "reconcile drift: a hand-edited lock", Other(ChangePath.ReconcileDrift, "edge", unrecorded: true),
+            ["provenance: edge's lock carries orders 9.9.9, which was never promoted into it (the registry records 1.5.0): promote it or restore the lock (git checkout stacks/locks/edge.lock.json), then reconcile --apply again"] },
+        { "reconcile drift: runs in a freeze", Other(ChangePath.ReconcileDrift, "stable", now: InFreeze), [] },
         { "reconcile resume: only the policies", Other(ChangePath.ReconcileResume, "stable", now: InFreeze, unrecorded: true, violations: ["p"]), ["policy: p"] },
     };
 
@@ -171,6 +174,7 @@ public sealed class GateTests
         Row(ChangePath.SecretsSync).ShouldBe("approval,freeze,provenance,policy");
         Row(ChangePath.TenantMove).ShouldBe("freeze,provenance,policy");
         Row(ChangePath.SetDefault).ShouldBe("freeze,provenance,policy");
+        Row(ChangePath.ReconcileDrift).ShouldBe("freeze,provenance,policy");
         Row(ChangePath.ReconcileResume).ShouldBe("policy");
         GateTable.Overridable.Select(GateTable.Name).Order(StringComparer.Ordinal).ShouldBe(["bake", "freeze", "health", "metrics", "new-version", "order"]);
     }

@@ -185,12 +185,13 @@ public static class ChangeGates
     {
         // A promotion or rollback updates the whole ring, so the lock's other modules must be recorded too; the
         // module it changes is replaced, whatever the lock said. A rollback takes no override: the way out is the file.
-        // Each path names only what its own command accepts: rollback and tenant assign take no --override.
+        // Each path names only what its own command accepts: rollback, tenant assign and reconcile take no --override.
         var restore = $"git checkout stacks/locks/{r.Target.Name}.lock.json";
         var fix = r.Path switch
         {
             ChangePath.Rollback => $"restore the lock ({restore}), then roll back",
             ChangePath.TenantMove => $"promote it or restore the lock ({restore}), then move the tenant",
+            ChangePath.ReconcileDrift => $"promote it or restore the lock ({restore}), then reconcile --apply again",
             _ => "promote it, or override new-version",
         };
         foreach (var (module, version, recorded) in r.Unrecorded.Where(u => u.Module != r.Module))

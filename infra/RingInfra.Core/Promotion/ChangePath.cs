@@ -28,6 +28,12 @@ public enum ChangePath
     /// <summary><c>ring set-default</c>: the wildcard host moves; both rings' stacks are updated from their files.</summary>
     SetDefault,
 
+    /// <summary>
+    /// <c>reconcile --apply</c> removing drift: the registry's assignment written into a ring's stack file and the ring
+    /// updated — its files deployed as they are, so the gates of a tenant move apply (a freeze is noted).
+    /// </summary>
+    ReconcileDrift,
+
     /// <summary><c>reconcile --apply</c> resuming what a dead run had already decided.</summary>
     ReconcileResume,
 }

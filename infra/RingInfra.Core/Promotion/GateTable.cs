@@ -19,6 +19,7 @@ public static class GateTable
         [ChangePath.SecretsSync] = [Gate.Approval, Gate.Freeze, Gate.Provenance, Gate.Policy],
         [ChangePath.TenantMove] = [Gate.Freeze, Gate.Provenance, Gate.Policy],
         [ChangePath.SetDefault] = [Gate.Freeze, Gate.Provenance, Gate.Policy],
+        [ChangePath.ReconcileDrift] = [Gate.Freeze, Gate.Provenance, Gate.Policy],
         [ChangePath.ReconcileResume] = [Gate.Policy],
     }.ToFrozenDictionary();
 
@@ -26,7 +27,7 @@ public static class GateTable
     public static readonly IReadOnlySet<Gate> Overridable = new HashSet<Gate> { Gate.Order, Gate.Bake, Gate.Health, Gate.Metrics, Gate.Freeze, Gate.NewVersion };
 
     /// <summary>Paths a freeze window does not stop (the decision notes it instead).</summary>
-    public static readonly IReadOnlySet<ChangePath> FreezeNotedOnly = new HashSet<ChangePath> { ChangePath.Rollback, ChangePath.SecretsSync, ChangePath.TenantMove };
+    public static readonly IReadOnlySet<ChangePath> FreezeNotedOnly = new HashSet<ChangePath> { ChangePath.Rollback, ChangePath.SecretsSync, ChangePath.TenantMove, ChangePath.ReconcileDrift };
 
     public static IReadOnlyList<Gate> Gates(ChangePath path) => Table[path];
 

@@ -125,9 +125,12 @@ public static class OperationCommands
                     + (left > 0 ? $", {left} finding(s) reconcile does not change" : "") + (parse.GetValue(apply) ? "" : " (report only; --apply to act)"));
             }
 
-            return findings.Any(f => f.Action.Contains("FAILED", StringComparison.Ordinal)) ? ExitCodes.Infrastructure
-                : findings.Any(f => f.Action.Contains("REFUSED", StringComparison.Ordinal)) ? ExitCodes.PolicyViolation
-                : ExitCodes.Ok;
+            // The worst outcome wins: an infrastructure failure, then a policy refusal, then another gate's.
+            var exits = findings.Select(f => f.Exit).Where(e => e != 0).ToList();
+            return exits.Count == 0 ? ExitCodes.Ok
+                : exits.Contains(ExitCodes.Infrastructure) ? ExitCodes.Infrastructure
+                : exits.Contains(ExitCodes.PolicyViolation) ? ExitCodes.PolicyViolation
+                : exits.Max();
         });
         return command;
     }

@@ -1,3 +1,4 @@
+using RingCtl.Cli;
 using RingCtl.Registry;
 using RingInfra.Core.Config;
 using RingCtl.Stacks;
@@ -22,7 +23,8 @@ public sealed class Reconciler
         _ctx = context;
     }
 
-    public sealed record Finding(string Kind, string Subject, string Detail, string Action);
+    /// <summary>A finding and what was (or would be) done; <paramref name="Exit"/> is non-zero when doing it failed or was refused.</summary>
+    public sealed record Finding(string Kind, string Subject, string Detail, string Action, int Exit = 0);
 
     /// <param name="apply">Resume or abandon, and remove the drift; otherwise only report.</param>
     /// <param name="ct">Cancellation.</param>
@@ -46,13 +48,8 @@ public sealed class Reconciler
                 continue;
             }
 
-            var action = Decide(op);
-            if (apply)
-            {
-                action = await ApplyAsync(op, action, ct).ConfigureAwait(false);
-            }
-
-            findings.Add(new("pending", $"#{op.Id}", op.Summary, action));
+            var (action, exit) = apply ? await ApplyAsync(op, Decide(op), ct).ConfigureAwait(false) : (Decide(op), 0);
+            findings.Add(new("pending", $"#{op.Id}", op.Summary, action, exit));
         }
 
         findings.AddRange(await DriftAsync(apply, ct).ConfigureAwait(false));
@@ -82,37 +79,38 @@ public sealed class Reconciler
         return parsed?.Find(op.Module)?.Version.ToString() == op.ToValue;
     }
 
-    private async Task<string> ApplyAsync(OperationRecord op, string plan, CancellationToken ct)
+    private async Task<(string Action, int Exit)> ApplyAsync(OperationRecord op, string plan, CancellationToken ct)
     {
         await using var lease = await _ctx.Leases.AcquireAsync(op.Rings.Where(r => op.Kind != "ring-add"), _ctx.Owner, _ctx.LeaseTtl, _ctx.Wait, ct).ConfigureAwait(false);
         try
         {
-            if (await GateAsync(op, ct).ConfigureAwait(false) is { } refused)
+            var updates = op.Kind switch
             {
-                return $"{plan} -> {refused}";
+                "promote" or "rollback" => LockHas(op) ? [op.Rings[^1]] : [],
+                "ring-retire" or "ring-add" => [],
+                _ => op.Rings,
+            };
+            if (await RefusedAsync(ChangePath.ReconcileResume, updates, $"resuming #{op.Id}", $"resume of operation #{op.Id}", ct).ConfigureAwait(false) is { } refused)
+            {
+                return ($"{plan} -> {Refused(refused, "still pending; fix the files, then reconcile --apply again")}", ChangeGuard.Refusal("", refused).ExitCode);
             }
 
             var outcome = await ResolveAsync(op, ct).ConfigureAwait(false);
-            return $"{plan} -> {outcome}";
+            return ($"{plan} -> {outcome}", 0);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return $"{plan} -> FAILED: {e.Message} (still pending)";
+            return ($"{plan} -> FAILED: {e.Message} (still pending)", ExitCodes.Infrastructure);
         }
     }
 
     /// <summary>
-    /// A resume updates stacks from the files as they are now, so it passes the policy gate first (Core's table
-    /// for <see cref="ChangePath.ReconcileResume"/>). A refusal is logged and leaves the operation pending; null when allowed.
+    /// Reconcile updates stacks from the files as they are now, so it passes Core's gates for <paramref name="path"/>
+    /// first: a resume the policies (<see cref="ChangePath.ReconcileResume"/>); removing drift those of deploying the
+    /// registry's assignment (<see cref="ChangePath.ReconcileDrift"/>). A refusal is logged; null when allowed.
     /// </summary>
-    private async Task<string?> GateAsync(OperationRecord op, CancellationToken ct)
+    private async Task<GateDecision?> RefusedAsync(ChangePath path, IReadOnlyList<string> updates, string what, string why, CancellationToken ct)
     {
-        var updates = op.Kind switch
-        {
-            "promote" or "rollback" => LockHas(op) ? [op.Rings[^1]] : [],
-            "ring-retire" or "ring-add" => [],
-            _ => op.Rings,
-        };
         var fleet = await _ctx.LoadFleetAsync(ct).ConfigureAwait(false);
         var rings = updates.Select(fleet.Find).OfType<RingDefinition>().ToList();
         if (rings.Count == 0)
@@ -121,16 +119,17 @@ public sealed class Reconciler
         }
 
         var guard = new ChangeGuard(_ctx);
-        var decision = await guard.DecideRingsAsync(ChangePath.ReconcileResume, fleet, rings, ChangeGuard.Consent.None, ct).ConfigureAwait(false);
+        var decision = await guard.DecideRingsAsync(path, fleet, rings, ChangeGuard.Consent.None, ct).ConfigureAwait(false);
         if (decision.Allowed)
         {
             return null;
         }
 
-        await guard.RefuseAsync(new OperationIntent("reconcile", [.. rings.Select(r => r.Name)], _ctx.Actor, $"resume of operation #{op.Id}{(_reason.Length > 0 ? ": " + _reason : "")}"),
-            $"resuming #{op.Id}", decision, ct).ConfigureAwait(false);
-        return $"REFUSED: {string.Join("; ", decision.Refusals)} (still pending; fix the files, then reconcile --apply again)";
+        await guard.RefuseAsync(new OperationIntent("reconcile", [.. rings.Select(r => r.Name)], _ctx.Actor, why + (_reason.Length > 0 ? ": " + _reason : "")), what, decision, ct).ConfigureAwait(false);
+        return decision;
     }
+
+    private static string Refused(GateDecision decision, string then) => $"REFUSED: {string.Join("; ", decision.Refusals)} ({then})";
 
     private async Task<string> ResolveAsync(OperationRecord op, CancellationToken ct)
     {
@@ -268,7 +267,8 @@ public sealed class Reconciler
                 var action = _ctx.Stacks is UnavailableStackRunner
                     ? $"write the registry's assignment into Pulumi.{ring}.yaml (the registry wins); its stack is updated by the next ringctl up {ring}"
                     : $"write the registry's assignment into Pulumi.{ring}.yaml (the registry wins) and update {ring}";
-                findings.Add(new("drift", ring, string.Join("; ", drift), apply ? await ConvergeFileAsync(ring, action, ct).ConfigureAwait(false) : action));
+                var (done, exit) = apply ? await ConvergeFileAsync(ring, action, ct).ConfigureAwait(false) : (action, 0);
+                findings.Add(new("drift", ring, string.Join("; ", drift), done, exit));
             }
 
             var lockFile = LockFiles.PathOf(_ctx.Root, ring);
@@ -294,10 +294,17 @@ public sealed class Reconciler
     }
 
     /// <summary>--apply for a drift finding: the assignment written (and the ring updated where it can be).</summary>
-    private async Task<string> ConvergeFileAsync(string ring, string action, CancellationToken ct)
+    private async Task<(string Action, int Exit)> ConvergeFileAsync(string ring, string action, CancellationToken ct)
     {
         try
         {
+            // Updating the ring deploys its files as they are: the same gates as any update from the registry's assignment.
+            if (_ctx.Stacks is not UnavailableStackRunner
+                && await RefusedAsync(ChangePath.ReconcileDrift, [ring], $"removing the drift of {ring}", $"drift of {ring}", ct).ConfigureAwait(false) is { } refused)
+            {
+                return ($"{action} -> {Refused(refused, "nothing was written")}", ChangeGuard.Refusal("", refused).ExitCode);
+            }
+
             if (_ctx.Stacks is UnavailableStackRunner)
             {
                 await _ctx.WriteAssignmentAsync(ring, ct, StackConfigFile.Set).ConfigureAwait(false);
@@ -308,11 +315,11 @@ public sealed class Reconciler
                 await _ctx.UpdateRingAsync(ring, ct).ConfigureAwait(false);
             }
 
-            return $"{action} -> done";
+            return ($"{action} -> done", 0);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return $"{action} -> FAILED: {e.Message}";
+            return ($"{action} -> FAILED: {e.Message}", ExitCodes.Infrastructure);
         }
     }
 }
