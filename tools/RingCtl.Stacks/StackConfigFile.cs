@@ -60,6 +60,14 @@ public static class StackConfigFile
         return StackFiles.ReadStackConfig(File.ReadAllText(path), path, project, stack.Name, [], secretsAllowed: true).Own;
     }
 
+    /// <summary>The ring stack file's copy of the registry's assignment: its tenants, default flag (missing: false) and active flag (missing: true).</summary>
+    public static RingInfra.Core.Fleet.RingAssignment ReadAssignment(string repositoryRoot, StackId stack)
+    {
+        var own = ReadOwn(repositoryRoot, stack);
+        static bool Flag(JsonNode? node, bool missing) => node is JsonValue v && v.TryGetValue<bool>(out var b) ? b : missing;
+        return new([.. own[ConfigKeys.Tenants] is JsonArray list ? list.Select(t => t?.ToString() ?? "") : []], Flag(own[ConfigKeys.Default], false), Flag(own[ConfigKeys.Active], true));
+    }
+
     /// <summary>Writes beside the file, then renames over it: a reader never sees half a file.</summary>
     public static void WriteAtomically(string path, string text)
     {

@@ -64,6 +64,19 @@ require_default_branch() {
 # Pushes the commit just made to the default branch (RINGCTL_PUSH=1), rebasing onto it and retrying when
 # someone pushed meanwhile. When it cannot, the ring already runs the new lock: say so, and how to reconcile.
 #   publish RING WHAT UNDO    e.g. publish edge "ai 2.5.0" "ringctl rollback ai --ring edge"
+# run_committed ARGS…: runs `ringctl ARGS… --json --commit` (a promote or a rollback), which commits exactly the files it
+# wrote; on success sets `message` (the commit message) and `now` (the version the ring now runs) and prints the message.
+run_committed() {
+  local out status
+  out="$(ringctl "$@" --json --commit)"
+  status=$?
+  [[ $status -eq 0 ]] || exit $status
+  message="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["commitMessage"])' <<<"$out")"
+  now="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["to"])' <<<"$out")"
+  python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin).get("commit", {}).get("committed") else 1)' <<<"$out" || { echo "$script: ringctl committed nothing" >&2; exit 1; }
+  echo "$message"
+}
+
 publish() {
   local ring="$1" what="$2" undo="$3" branch attempt
   [[ "${RINGCTL_PUSH:-}" == 1 ]] || return 0

@@ -18,16 +18,8 @@ approver="${PROMOTE_APPROVER:-}"
 if in_ci; then
   approver="$(python3 "$here/approver.py")" || exit 6
 fi
-# --commit: ringctl commits exactly the files it wrote (the lock, and a stack file the registry corrected) with the promote message.
-args=(promote "$module" --from "$from" --to "$to" --yes --json --commit --reason "${PROMOTE_REASON:-CI promotion}")
+# ringctl commits exactly the files it wrote (the lock, and a stack file the registry corrected) with the promote message.
+args=(promote "$module" --from "$from" --to "$to" --yes --reason "${PROMOTE_REASON:-CI promotion}")
 [[ -n "$approver" ]] && args+=(--approved-by "$approver")
-out="$(ringctl "${args[@]}")"
-status=$?
-if [[ $status -ne 0 ]]; then
-  exit $status
-fi
-message="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["commitMessage"])' <<<"$out")"
-version="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["to"])' <<<"$out")"
-python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin).get("commit", {}).get("committed") else 1)' <<<"$out" || { echo "promote.sh: ringctl committed nothing" >&2; exit 1; }
-echo "$message"
-publish "$to" "$module $version" "ringctl rollback $module --ring $to"
+run_committed "${args[@]}"
+publish "$to" "$module $now" "ringctl rollback $module --ring $to"

@@ -18,16 +18,8 @@ approver="${PROMOTE_APPROVER:-}"
 if in_ci; then
   approver="$(python3 "$here/approver.py")" || exit 6
 fi
-args=(rollback "$module" --ring "$ring" --yes --json --commit --reason "${ROLLBACK_REASON:-CI rollback}")
+args=(rollback "$module" --ring "$ring" --yes --reason "${ROLLBACK_REASON:-CI rollback}")
 [[ -n "$version" ]] && args+=(--to-version "$version")
 [[ -n "$approver" ]] && args+=(--approved-by "$approver")
-out="$(ringctl "${args[@]}")"
-status=$?
-if [[ $status -ne 0 ]]; then
-  exit $status
-fi
-message="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["commitMessage"])' <<<"$out")"
-now="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["to"])' <<<"$out")"
-python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin).get("commit", {}).get("committed") else 1)' <<<"$out" || { echo "rollback.sh: ringctl committed nothing" >&2; exit 1; }
-echo "$message"
+run_committed "${args[@]}"
 publish "$ring" "$module $now" "a promotion of $module into $ring from the ring below it"

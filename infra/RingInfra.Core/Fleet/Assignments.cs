@@ -29,32 +29,50 @@ public static class Assignments
     }
 
     /// <summary>
+    /// What a ring's stack file must be told so that it says what the registry holds: each differing key
+    /// (<c>tenants</c>, <c>default</c>, <c>active</c>) with its value as JSON text, nothing when they agree
+    /// (a tenant list in another order agrees).
+    /// </summary>
+    public static IReadOnlyList<(string Key, string Json)> Writes(RingAssignment file, RingAssignment registry)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(registry);
+        var writes = new List<(string, string)>();
+        if (!file.Tenants.ToHashSet(StringComparer.Ordinal).SetEquals(registry.Tenants))
+        {
+            writes.Add((Config.ConfigKeys.Tenants, System.Text.Json.JsonSerializer.Serialize(registry.Tenants.Order(StringComparer.Ordinal).ToArray())));
+        }
+
+        if (file.IsDefault != registry.IsDefault)
+        {
+            writes.Add((Config.ConfigKeys.Default, registry.IsDefault ? "true" : "false"));
+        }
+
+        if (file.Active != registry.Active)
+        {
+            writes.Add((Config.ConfigKeys.Active, registry.Active ? "true" : "false"));
+        }
+
+        return writes;
+    }
+
+    /// <summary>
     /// Where a ring's stack file disagrees with the registry: one line per key (<c>tenants</c>, <c>default</c>,
     /// <c>active</c>) saying what the file has and what the registry holds. Empty when they agree.
     /// </summary>
-    public static IReadOnlyList<string> Drift(string ring, IReadOnlyList<string> fileTenants, bool fileDefault, bool fileActive, RingAssignment registry)
+    public static IReadOnlyList<string> Drift(string ring, RingAssignment file, RingAssignment registry) =>
+        [.. Writes(file, registry).Select(w => w.Key switch
+        {
+            Config.ConfigKeys.Tenants => TenantDrift(ring, file.Tenants, registry.Tenants),
+            Config.ConfigKeys.Default => $"Pulumi.{ring}.yaml default {(file.IsDefault ? "true" : "false")}, the registry {w.Json}",
+            _ => $"Pulumi.{ring}.yaml active {(file.Active ? "true" : "false")}, the registry {w.Json}",
+        })];
+
+    private static string TenantDrift(string ring, IReadOnlyList<string> file, IReadOnlyList<string> registry)
     {
-        ArgumentNullException.ThrowIfNull(registry);
-        var drift = new List<string>();
-        var file = fileTenants.ToHashSet(StringComparer.Ordinal);
-        if (!file.SetEquals(registry.Tenants))
-        {
-            var extra = file.Except(registry.Tenants).Order(StringComparer.Ordinal).ToList();
-            var missing = registry.Tenants.Except(file).Order(StringComparer.Ordinal).ToList();
-            drift.Add($"Pulumi.{ring}.yaml tenants [{string.Join(", ", fileTenants.Order(StringComparer.Ordinal))}], the registry [{string.Join(", ", registry.Tenants.Order(StringComparer.Ordinal))}]"
-                + (extra.Count > 0 ? $"; not in this ring: {string.Join(", ", extra)}" : "") + (missing.Count > 0 ? $"; missing: {string.Join(", ", missing)}" : ""));
-        }
-
-        if (fileDefault != registry.IsDefault)
-        {
-            drift.Add($"Pulumi.{ring}.yaml default {(fileDefault ? "true" : "false")}, the registry {(registry.IsDefault ? "true" : "false")}");
-        }
-
-        if (fileActive != registry.Active)
-        {
-            drift.Add($"Pulumi.{ring}.yaml active {(fileActive ? "true" : "false")}, the registry {(registry.Active ? "true" : "false")}");
-        }
-
-        return drift;
+        var extra = file.Except(registry, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var missing = registry.Except(file, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return $"Pulumi.{ring}.yaml tenants [{string.Join(", ", file.Order(StringComparer.Ordinal))}], the registry [{string.Join(", ", registry.Order(StringComparer.Ordinal))}]"
+            + (extra.Count > 0 ? $"; not in this ring: {string.Join(", ", extra)}" : "") + (missing.Count > 0 ? $"; missing: {string.Join(", ", missing)}" : "");
     }
 }

@@ -40,6 +40,18 @@ public static class PolicySuite
         return found;
     }
 
+    /// <summary>
+    /// Each of <paramref name="rings"/>' violations as <c>lint</c> prints them, in <paramref name="fleet"/> (one render of
+    /// every ring: fleet-wide rules see them all): what the policy gate judges before a change.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> ByRing(Fleet.RingFleet fleet, IReadOnlyCollection<string> rings)
+    {
+        ArgumentNullException.ThrowIfNull(fleet);
+        var rendered = RingRenderer.RenderAll(fleet);
+        return rendered.Where(r => rings.Contains(r.Ring)).ToDictionary(r => r.Ring,
+            r => (IReadOnlyList<string>)[.. Check([r], fleet.Shared, context: rendered).Select(v => v.Message)], StringComparer.Ordinal);
+    }
+
     private static bool InRings(Violation v, IReadOnlyList<RenderedRing> rings, HashSet<string> names) =>
         rings.Any(r => names.Contains(r.Ring) && r.Objects.Any(o => o.Id == v.Object || v.Object.StartsWith($"Secret {r.Namespace}/", StringComparison.Ordinal)));
 }

@@ -78,7 +78,7 @@ public sealed class FakeStacks : IStackRunner
             return StackChanges.None;
         }
 
-        var tenants = StackConfigFile.ReadOwn(_root, stack)["tenants"] is System.Text.Json.Nodes.JsonArray list ? list.Select(t => t?.ToString() ?? "").ToArray() : [];
+        var tenants = StackConfigFile.ReadAssignment(_root, stack).Tenants;
         var lockHash = ModuleLockParser.Parse(await File.ReadAllTextAsync(Path.Combine(_root, "stacks", "locks", $"{stack.Name}.lock.json"), cancellationToken), stack.Name, stack.Name).Hash;
         _deployed[stack.Name] = ([.. tenants.Order(StringComparer.Ordinal)], lockHash, $"rev-{_sharedRevision}");
         return new StackChanges(0, 1, 0, 0, 30);

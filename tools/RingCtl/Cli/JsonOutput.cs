@@ -22,4 +22,19 @@ public static class JsonOutput
         })]);
 
     public static JsonArray Strings(IEnumerable<string> items) => new([.. items.Select(i => (JsonNode?)JsonValue.Create(i))]);
+
+    /// <summary>Refusals (or overridden gates) as <c>{gate, reason}</c>, the gate named as on the command line.</summary>
+    public static JsonArray Gates(IEnumerable<RingInfra.Core.Promotion.GateRefusal> refusals) =>
+        new([.. refusals.Select(r => (JsonNode?)new JsonObject { ["gate"] = RingInfra.Core.Promotion.GateTable.Name(r.Gate), ["reason"] = r.Reason })]);
+
+    /// <summary>The verdicts as JSON: ring, gate, bound, passed, failure and every step.</summary>
+    public static JsonArray Metrics(IEnumerable<RingInfra.Core.Metrics.MetricVerdict> verdicts) => new([.. verdicts.Select(v => (JsonNode?)new JsonObject
+    {
+        ["ring"] = v.Ring,
+        ["gate"] = v.Gate.Name,
+        ["bound"] = v.Gate.Bound,
+        ["passed"] = v.Passed,
+        ["failure"] = v.Failure,
+        ["steps"] = new JsonArray([.. v.Steps.Select(s => (JsonNode?)new JsonObject { ["at"] = RingInfra.Core.Metrics.MetricJudge.When(s.At), ["value"] = s.Value, ["ok"] = s.Ok })]),
+    })]);
 }

@@ -48,7 +48,7 @@ public static class MetricsCommand
 
             if (parse.GetValue(globals.Json))
             {
-                JsonOutput.Write(context, new JsonObject { ["since"] = sinceText, ["until"] = MetricJudge.When(now), ["gates"] = PromoteCommands.MetricsJson(verdicts) });
+                JsonOutput.Write(context, new JsonObject { ["since"] = sinceText, ["until"] = MetricJudge.When(now), ["gates"] = JsonOutput.Metrics(verdicts) });
                 return ExitCodes.Ok;
             }
 

@@ -231,7 +231,7 @@ public static class OperationCommands
         {
             ["dryRun"] = true,
             ["rings"] = JsonOutput.Strings(Rollout.Order(rings).Select(r => r.Name)),
-            ["overridden"] = PromoteCommands.Gates(decision.Overridden),
+            ["overridden"] = JsonOutput.Gates(decision.Overridden),
             ["notes"] = JsonOutput.Strings(decision.Notes),
         }, $"{wouldDo} (all gates pass){string.Concat(decision.Notes.Select(n => "; " + n))}");
         return ExitCodes.Ok;

@@ -95,34 +95,19 @@ public static class PromoteCommands
         ["from"] = plan.Current?.Version.ToString(),
         ["to"] = plan.Module.Version.ToString(),
         ["allowed"] = plan.Decision.Allowed,
-        ["refusals"] = Gates(plan.Decision.Refusals),
-        ["overridden"] = Gates(plan.Decision.Overridden),
+        ["refusals"] = JsonOutput.Gates(plan.Decision.Refusals),
+        ["overridden"] = JsonOutput.Gates(plan.Decision.Overridden),
         ["notes"] = JsonOutput.Strings(plan.Decision.Notes),
         ["approvedBy"] = plan.Request.Consent.ApprovedBy,
         ["commitMessage"] = plan.CommitMessage,
         ["dryRun"] = dryRun,
         ["operation"] = operation,
         ["changes"] = JsonOutput.Strings(changes),
-        ["metrics"] = MetricsJson(plan.Metrics),
+        ["metrics"] = JsonOutput.Metrics(plan.Metrics),
     };
 
     /// <summary>Each metric gate's steps, one line each: what a reviewer reads before a promotion.</summary>
     public static string MetricLines(IReadOnlyList<RingInfra.Core.Metrics.MetricVerdict> verdicts) => string.Concat(verdicts.Select(v =>
         $"\nmetric {v.Gate.Name} of {v.Ring} ({v.Gate.Bound}, per {RingInfra.Core.Config.RingConfigBinder.FormatDuration(v.Gate.Step)}): {(v.Passed ? "passes" : v.Failure)}"
         + string.Concat(v.Steps.Select(s => $"\n  {RingInfra.Core.Metrics.MetricJudge.When(s.At)}  {(s.Value is { } x ? RingInfra.Core.Metrics.MetricJudge.Format(x) : "no data"),-10} {(s.Ok ? "ok" : "FAILS")}"))));
-
-    /// <summary>The verdicts as JSON: ring, gate, bound, passed, failure and every step.</summary>
-    public static JsonArray MetricsJson(IEnumerable<RingInfra.Core.Metrics.MetricVerdict> verdicts) => new([.. verdicts.Select(v => (JsonNode?)new JsonObject
-    {
-        ["ring"] = v.Ring,
-        ["gate"] = v.Gate.Name,
-        ["bound"] = v.Gate.Bound,
-        ["passed"] = v.Passed,
-        ["failure"] = v.Failure,
-        ["steps"] = new JsonArray([.. v.Steps.Select(s => (JsonNode?)new JsonObject { ["at"] = RingInfra.Core.Metrics.MetricJudge.When(s.At), ["value"] = s.Value, ["ok"] = s.Ok })]),
-    })]);
-
-    /// <summary>Refusals (or overridden gates) as <c>{gate, reason}</c>, the gate named as on the command line.</summary>
-    public static JsonArray Gates(IEnumerable<GateRefusal> refusals) =>
-        new([.. refusals.Select(r => (JsonNode?)new JsonObject { ["gate"] = GateTable.Name(r.Gate), ["reason"] = r.Reason })]);
 }

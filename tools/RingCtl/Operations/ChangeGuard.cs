@@ -1,9 +1,9 @@
 using RingCtl.Cli;
 using RingCtl.Registry;
 using RingInfra.Core.Fleet;
+using RingInfra.Core.Locks;
 using RingInfra.Core.Policies;
 using RingInfra.Core.Promotion;
-using RingInfra.Core.Rendering;
 
 namespace RingCtl.Operations;
 
@@ -63,23 +63,12 @@ public sealed class ChangeGuard
 
     /// <summary>The policy violations of <paramref name="rings"/> in <paramref name="after"/> (the fleet as the change leaves it).</summary>
     public static IReadOnlyList<string> Violations(RingFleet after, IReadOnlyCollection<string> rings) =>
-        [.. ViolationsByRing(after, rings).Values.SelectMany(v => v)];
-
-    /// <summary>Each ring's policy violations in <paramref name="after"/>, as <c>lint</c> prints them (one render of the fleet).</summary>
-    public static IReadOnlyDictionary<string, IReadOnlyList<string>> ViolationsByRing(RingFleet after, IReadOnlyCollection<string> rings)
-    {
-        var rendered = RingRenderer.RenderAll(after);
-        return rendered.Where(r => rings.Contains(r.Ring)).ToDictionary(r => r.Ring,
-            r => (IReadOnlyList<string>)[.. PolicySuite.Check([r], after.Shared, context: rendered).Select(v => v.Message)], StringComparer.Ordinal);
-    }
+        [.. PolicySuite.ByRing(after, rings).Values.SelectMany(v => v)];
 
     /// <summary>Lock entries the registry never recorded as landed in the ring (a hand edit, a pull request's lock change).</summary>
     public async Task<IReadOnlyList<(string Module, string Version, string? Recorded)>> UnrecordedAsync(RingDefinition ring, CancellationToken ct)
     {
-        var landed = await _ctx.Registry.LandedVersionsAsync(ring.Name, ct).ConfigureAwait(false);
-        return [.. ring.Lock.Modules
-            .Where(m => landed.GetValueOrDefault(m.Alias) != m.Version.ToString())
-            .Select(m => (m.Alias, m.Version.ToString(), landed.GetValueOrDefault(m.Alias)))];
+        return LockProvenance.Unrecorded(ring.Lock, await _ctx.Registry.LandedVersionsAsync(ring.Name, ct).ConfigureAwait(false));
     }
 
     /// <summary>
@@ -88,22 +77,35 @@ public sealed class ChangeGuard
     /// windows, the lock versions the registry never recorded, the policies of <paramref name="fleet"/>, and
     /// the approver when gates of a protected ring are overridden.
     /// </summary>
-    public async Task<GateDecision> DecideRingsAsync(ChangePath path, RingFleet fleet, IReadOnlyList<RingDefinition> rings, Consent consent, CancellationToken ct)
+    public async Task<GateDecision> DecideRingsAsync(ChangePath path, RingFleet fleet, IReadOnlyCollection<string> rings, Consent consent, CancellationToken ct)
     {
-        var violations = ViolationsByRing(fleet, [.. rings.Select(r => r.Name)]);
+        var violations = PolicySuite.ByRing(fleet, rings);
+        var now = await _ctx.Registry.NowAsync(ct).ConfigureAwait(false);
         var decisions = new List<GateDecision>();
-        foreach (var ring in rings)
+        foreach (var ring in rings.Select(fleet.Find).OfType<RingDefinition>())
         {
-            var request = await BaseAsync(path, ring, consent, ct).ConfigureAwait(false) with
+            decisions.Add(ChangeGates.Decide(new ChangeRequest
             {
+                Path = path,
+                Target = ring.Config,
+                Actor = _ctx.Actor,
+                ApprovedBy = consent.ApprovedBy,
+                Overrides = consent.Overrides,
+                Now = now,
                 Unrecorded = await UnrecordedAsync(ring, ct).ConfigureAwait(false),
                 Violations = violations.GetValueOrDefault(ring.Name) ?? [],
-            };
-            decisions.Add(ChangeGates.Decide(request));
+            }));
         }
 
         return GateDecision.Combine(decisions);
     }
+
+    /// <summary>
+    /// <see cref="DecideRingsAsync"/>, enforced: a refusal is logged and thrown, before anything is touched; otherwise
+    /// the intent to begin, carrying what the decision overrode and noted.
+    /// </summary>
+    public async Task<OperationIntent> EnforceRingsAsync(ChangePath path, OperationIntent intent, string what, RingFleet fleet, IReadOnlyCollection<string> rings, Consent consent, CancellationToken ct) =>
+        Record(intent, await EnforceAsync(intent, what, await DecideRingsAsync(path, fleet, rings, consent, ct).ConfigureAwait(false), ct).ConfigureAwait(false));
 
     /// <summary>Refuses (logged, before anything is touched) unless allowed; returns the decision to record.</summary>
     public async Task<GateDecision> EnforceAsync(OperationIntent intent, string what, GateDecision decision, CancellationToken ct) =>

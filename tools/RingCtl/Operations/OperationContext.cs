@@ -130,22 +130,10 @@ public sealed class OperationContext
         var stack = StackId.Ring(ring);
         var record = await Registry.FindRingAsync(ring, ct).ConfigureAwait(false)
             ?? throw new CommandException(ExitCodes.Usage, $"ring: '{ring}' is not a ring of the registry (ringctl ring add creates one)");
-        var tenants = (await Registry.TenantsAsync(ring, ct).ConfigureAwait(false)).Select(t => t.Tenant).Order(StringComparer.Ordinal).ToList();
-        var own = StackConfigFile.ReadOwn(Root, stack);
-        var fileTenants = own[ConfigKeys.Tenants] is JsonArray list ? list.Select(t => t?.ToString() ?? "").ToHashSet(StringComparer.Ordinal) : [];
-        if (!fileTenants.SetEquals(tenants))
+        var tenants = (await Registry.TenantsAsync(ring, ct).ConfigureAwait(false)).Select(t => t.Tenant).ToList();
+        foreach (var (key, json) in Assignments.Writes(StackConfigFile.ReadAssignment(Root, stack), new RingAssignment(tenants, record.IsDefault, record.IsActive)))
         {
-            await Set(stack, $"{ConfigKeys.Project}:{ConfigKeys.Tenants}", Json(tenants), ct).ConfigureAwait(false);
-        }
-
-        if (Flag(own[ConfigKeys.Default], false) != record.IsDefault)
-        {
-            await Set(stack, $"{ConfigKeys.Project}:{ConfigKeys.Default}", record.IsDefault ? "true" : "false", ct).ConfigureAwait(false);
-        }
-
-        if (Flag(own[ConfigKeys.Active], true) != record.IsActive)
-        {
-            await Set(stack, $"{ConfigKeys.Project}:{ConfigKeys.Active}", record.IsActive ? "true" : "false", ct).ConfigureAwait(false);
+            await Set(stack, $"{ConfigKeys.Project}:{key}", json, ct).ConfigureAwait(false);
         }
     }
 
@@ -172,9 +160,6 @@ public sealed class OperationContext
             : failed.Count == 0 ? $"stack(s) {string.Join(", ", rings)} re-converged."
             : $"stack(s) {string.Join(", ", failed)} could NOT be re-converged: run `ringctl reconcile --apply`.";
     }
-
-    private static bool Flag(JsonNode? node, bool missing) =>
-        node is JsonValue v && v.TryGetValue<bool>(out var b) ? b : missing;
 
     /// <summary>
     /// Before the gates decide (without a lease): a ring another run holds, or one an earlier run left an

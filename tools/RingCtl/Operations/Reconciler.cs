@@ -119,7 +119,7 @@ public sealed class Reconciler
         }
 
         var guard = new ChangeGuard(_ctx);
-        var decision = await guard.DecideRingsAsync(path, fleet, rings, ChangeGuard.Consent.None, ct).ConfigureAwait(false);
+        var decision = await guard.DecideRingsAsync(path, fleet, [.. rings.Select(r => r.Name)], ChangeGuard.Consent.None, ct).ConfigureAwait(false);
         if (decision.Allowed)
         {
             return null;
@@ -256,12 +256,7 @@ public sealed class Reconciler
                 continue;
             }
 
-            var own = StackConfigFile.ReadOwn(_ctx.Root, StackId.Ring(ring));
-            var drift = Assignments.Drift(ring,
-                own[ConfigKeys.Tenants] is System.Text.Json.Nodes.JsonArray list ? [.. list.Select(t => t?.ToString() ?? "")] : [],
-                own[ConfigKeys.Default] is System.Text.Json.Nodes.JsonValue d && d.TryGetValue<bool>(out var isDefault) && isDefault,
-                own[ConfigKeys.Active] is not System.Text.Json.Nodes.JsonValue a || !a.TryGetValue<bool>(out var active) || active,
-                registered);
+            var drift = Assignments.Drift(ring, StackConfigFile.ReadAssignment(_ctx.Root, StackId.Ring(ring)), registered);
             if (drift.Count > 0)
             {
                 var action = _ctx.Stacks is UnavailableStackRunner
@@ -274,14 +269,11 @@ public sealed class Reconciler
             var lockFile = LockFiles.PathOf(_ctx.Root, ring);
             var lockText = File.Exists(lockFile) ? await File.ReadAllTextAsync(lockFile, ct).ConfigureAwait(false) : null;
             var moduleLock = lockText is null ? null : ModuleLockParser.TryParse(lockText, ring, lockFile, []);
-            var landed = await _ctx.Registry.LandedVersionsAsync(ring, ct).ConfigureAwait(false);
-            foreach (var m in moduleLock?.Modules ?? [])
+            var unrecorded = moduleLock is null ? [] : LockProvenance.Unrecorded(moduleLock, await _ctx.Registry.LandedVersionsAsync(ring, ct).ConfigureAwait(false));
+            foreach (var (module, version, recorded) in unrecorded)
             {
-                if (landed.GetValueOrDefault(m.Alias) != m.Version.ToString())
-                {
-                    findings.Add(new("unrecorded", ring, $"{m.Alias}: lock has {m.Version}, registry recorded {landed.GetValueOrDefault(m.Alias) ?? "no landing"}",
-                        $"not changed by reconcile: up refuses the ring until {m.Alias} {m.Version} is promoted through ringctl or the lock is restored"));
-                }
+                findings.Add(new("unrecorded", ring, $"{module}: lock has {version}, registry recorded {recorded ?? "no landing"}",
+                    $"not changed by reconcile: up refuses the ring until {module} {version} is promoted through ringctl or the lock is restored"));
             }
         }
 

@@ -221,11 +221,8 @@ public sealed class RingLifecycle
         var (from, _) = await PlanSetDefaultAsync(name, ct).ConfigureAwait(false);
         var intent = new OperationIntent("set-default", [from, name], _ctx.Actor, reason) { From = from, To = name };
         await _ctx.EnsureSettledAsync([from, name], ct).ConfigureAwait(false);
-        var guard = new ChangeGuard(_ctx);
-        var after = await _ctx.LoadFleetAsync(ct).ConfigureAwait(false);
-        after = FleetChanges.SetDefault(after, name);
-        var decision = await guard.DecideRingsAsync(ChangePath.SetDefault, after, [after.Find(name)!, after.Find(from)!], ChangeGuard.Consent.None, ct).ConfigureAwait(false);
-        intent = ChangeGuard.Record(intent, await guard.EnforceAsync(intent, $"ring set-default {name}", decision, ct).ConfigureAwait(false));
+        intent = await new ChangeGuard(_ctx).EnforceRingsAsync(ChangePath.SetDefault, intent, $"ring set-default {name}",
+            FleetChanges.SetDefault(await _ctx.LoadFleetAsync(ct).ConfigureAwait(false), name), [name, from], ChangeGuard.Consent.None, ct).ConfigureAwait(false);
         _ctx.RequireStacks();
         await using var lease = await _ctx.LeaseAsync([from, name], ct).ConfigureAwait(false);
         var id = await _ctx.Registry.SetDefaultAsync(from, name, intent, ct).ConfigureAwait(false)

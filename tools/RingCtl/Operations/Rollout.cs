@@ -39,18 +39,20 @@ public sealed class Rollout
         var intent = new OperationIntent(kind, names, _ctx.Actor, reason) { ApprovedBy = consent.ApprovedBy };
         var what = $"{(kind == "up" ? "up" : "secrets sync")} {string.Join(", ", names)}";
         await _ctx.EnsureSettledAsync(names, ct).ConfigureAwait(false);
-        var before = await _ctx.LoadFleetAsync(ct).ConfigureAwait(false);
         await RequireRegisteredAsync(names, ct).ConfigureAwait(false);
-        await guard.EnforceAsync(intent, what, await guard.DecideRingsAsync(path, before, [.. names.Select(n => before.Find(n)!)], consent, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+        await guard.EnforceRingsAsync(path, intent, what, await _ctx.LoadFleetAsync(ct).ConfigureAwait(false), names, consent, ct).ConfigureAwait(false);
         _ctx.RequireStacks();
         var lease = await _ctx.LeaseAsync(names, ct).ConfigureAwait(false);
         try
         {
             // Under the lease, on the files and registry as they are now (a change racing this one has finished).
             var fleet = await _ctx.LoadFleetAsync(ct).ConfigureAwait(false);
-            var now = names.Select(n => fleet.Find(n) ?? throw new CommandException(ExitCodes.Conflict, $"ring {n} disappeared from the repository while waiting for its lease")).ToList();
-            var decision = await guard.EnforceAsync(intent, what, await guard.DecideRingsAsync(path, fleet, now, consent, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
-            return (lease, ChangeGuard.Record(intent, decision));
+            if (names.FirstOrDefault(n => fleet.Find(n) is null) is { } gone)
+            {
+                throw new CommandException(ExitCodes.Conflict, $"ring {gone} disappeared from the repository while waiting for its lease");
+            }
+
+            return (lease, await guard.EnforceRingsAsync(path, intent, what, fleet, names, consent, ct).ConfigureAwait(false));
         }
         catch
         {
@@ -65,7 +67,7 @@ public sealed class Rollout
         var names = Order(rings).Select(r => r.Name).ToList();
         await RequireRegisteredAsync(names, ct).ConfigureAwait(false);
         var fleet = await _ctx.LoadFleetAsync(ct).ConfigureAwait(false);
-        return await new ChangeGuard(_ctx).DecideRingsAsync(path, fleet, [.. names.Select(n => fleet.Find(n)!)], consent, ct).ConfigureAwait(false);
+        return await new ChangeGuard(_ctx).DecideRingsAsync(path, fleet, names, consent, ct).ConfigureAwait(false);
     }
 
     /// <summary>The rings <c>--all</c> means: those the registry holds active, in rollout order (a retired ring's stack is gone).</summary>

@@ -22,7 +22,7 @@ public static class Seeding
 
         var fleet = ops.LoadFleet();
         var git = new GitRepository(ops.Root);
-        var result = await ops.Registry.SeedAsync(fleet, ct, ring => Landings(git, ring)).ConfigureAwait(false);
+        var result = await ops.Registry.SeedAsync(fleet, ct, ring => git.LockLandings(ring)).ConfigureAwait(false);
         if (result is null)
         {
             return null;
@@ -36,13 +36,4 @@ public static class Seeding
                 : $"{result.FromHistory} module landings dated from git history, {now} dated now (no commit carries their version)";
         return $"registry seeded from the stack files: {result.Rings} rings, {result.Tenants} tenants; {clock}";
     }
-
-    private static IReadOnlyDictionary<string, DateTimeOffset> Landings(GitRepository git, RingDefinition ring)
-    {
-        var history = git.History(ring.Config.LockPath).Select(h => (h.Time, h.Text is null ? null : TryParse(h.Text, ring.Name)));
-        return LockHistory.Landings(history, ring.Lock);
-    }
-
-    private static ModuleLock? TryParse(string text, string ring) =>
-        ModuleLockParser.TryParse(text, ring, "history", []);
 }

@@ -136,12 +136,8 @@ public sealed class TenantLifecycle
     private async Task<OperationIntent> GateAsync(OperationIntent intent, string tenant, string? ring, CancellationToken ct)
     {
         await _ctx.EnsureSettledAsync(intent.Rings, ct).ConfigureAwait(false);
-        var guard = new ChangeGuard(_ctx);
         var after = FleetChanges.SetTenant(await _ctx.LoadFleetAsync(ct).ConfigureAwait(false), tenant, ring);
-        var rings = intent.Rings.Select(after.Find).OfType<RingInfra.Core.Fleet.RingDefinition>().ToList();
-        var decision = await guard.DecideRingsAsync(ChangePath.TenantMove, after, rings, ChangeGuard.Consent.None, ct).ConfigureAwait(false);
-        var what = $"tenant {(ring is null ? "remove" : "add")} {tenant}";
-        return ChangeGuard.Record(intent, await guard.EnforceAsync(intent, what, decision, ct).ConfigureAwait(false));
+        return await new ChangeGuard(_ctx).EnforceRingsAsync(ChangePath.TenantMove, intent, $"tenant {(ring is null ? "remove" : "add")} {tenant}", after, intent.Rings, ChangeGuard.Consent.None, ct).ConfigureAwait(false);
     }
 
     /// <summary>The shared stack's tenant list gains the tenant (once), then the shared stack is updated.</summary>

@@ -14,8 +14,6 @@ namespace RingCtl.Operations;
 /// </summary>
 public sealed class TenantMove
 {
-    public const string ConfigKey = "ring-infra:tenants";
-
     private readonly OperationContext _ctx;
 
     public TenantMove(OperationContext context)
@@ -51,17 +49,14 @@ public sealed class TenantMove
         // move: lock provenance and policies; a freeze is only noted), before the lease.
         var intent = new OperationIntent("tenant-move", [plan.From, plan.To], _ctx.Actor, reason) { Tenant = plan.Tenant, From = plan.From, To = plan.To };
         await _ctx.EnsureSettledAsync([plan.From, plan.To], ct).ConfigureAwait(false);
-        var guard = new ChangeGuard(_ctx);
         var before = await _ctx.LoadFleetAsync(ct).ConfigureAwait(false);
         if (before.Find(plan.From)?.Config.Tenants.Contains(plan.Tenant) != true)
         {
             throw await MovedMeanwhileAsync(plan, ct).ConfigureAwait(false);
         }
 
-        var after = FleetChanges.MoveTenant(before, plan.Tenant, plan.From, plan.To);
-        var rings = new[] { plan.To, plan.From }.Select(after.Find).OfType<RingDefinition>().ToList();
-        var decision = await guard.DecideRingsAsync(ChangePath.TenantMove, after, rings, ChangeGuard.Consent.None, ct).ConfigureAwait(false);
-        intent = ChangeGuard.Record(intent, await guard.EnforceAsync(intent, $"assign {plan.Tenant} to {plan.To}", decision, ct).ConfigureAwait(false));
+        intent = await new ChangeGuard(_ctx).EnforceRingsAsync(ChangePath.TenantMove, intent, $"assign {plan.Tenant} to {plan.To}",
+            FleetChanges.MoveTenant(before, plan.Tenant, plan.From, plan.To), [plan.To, plan.From], ChangeGuard.Consent.None, ct).ConfigureAwait(false);
         _ctx.RequireStacks();
         await using var lease = await _ctx.LeaseAsync([plan.From, plan.To], ct).ConfigureAwait(false);
         var id = await _ctx.Registry.MoveTenantAsync(plan.Tenant, plan.From, plan.To, intent, ct).ConfigureAwait(false);

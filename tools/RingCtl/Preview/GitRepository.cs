@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using RingCtl.Cli;
 using RingInfra.Core.Fleet;
+using RingInfra.Core.Locks;
 
 namespace RingCtl.Preview;
 
@@ -75,6 +76,13 @@ public sealed class GitRepository
 
         return result;
     }
+
+    /// <summary>
+    /// When each module's version in <paramref name="ring"/>'s lock entered it, from the lock's history up to
+    /// <paramref name="revision"/> (<see cref="LockHistory.Landings"/>); a version no commit carries has no time.
+    /// </summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> LockLandings(RingDefinition ring, string revision = "HEAD") =>
+        LockHistory.Landings(History(ring.Config.LockPath, revision).Select(h => (h.Time, h.Text is null ? null : ModuleLockParser.TryParse(h.Text, ring.Name, "history", []))), ring.Lock);
 
     /// <summary>The repository's files as they are at <paramref name="commit"/>.</summary>
     public IRepositoryFiles At(string commit) => new GitFiles(this, commit);

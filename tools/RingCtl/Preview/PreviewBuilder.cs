@@ -119,8 +119,7 @@ public sealed class PreviewBuilder
 
         if (!_landings.TryGetValue(ring, out var times))
         {
-            var history = _git.History(def.Config.LockPath, baseCommit).Select(h => (h.Time, h.Text is null ? null : ModuleLockParser.TryParse(h.Text, ring, "history", [])));
-            _landings[ring] = times = LockHistory.Landings(history, def.Lock);
+            _landings[ring] = times = _git.LockLandings(def, baseCommit);
         }
 
         return times.TryGetValue(module, out var t) ? t : null;

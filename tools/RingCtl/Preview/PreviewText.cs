@@ -77,7 +77,7 @@ public static class PreviewText
                 ["module"] = e.Module,
                 ["from"] = e.From,
                 ["to"] = e.To,
-                ["wouldFail"] = new JsonArray([.. e.WouldFail.Select(f => (JsonNode?)new JsonObject { ["gate"] = RingInfra.Core.Promotion.GateTable.Name(f.Gate), ["reason"] = f.Reason })]),
+                ["wouldFail"] = Cli.JsonOutput.Gates(e.WouldFail),
             })]),
         })]),
     };

@@ -72,7 +72,7 @@ public sealed class SimulatedStackRunner : IStackRunner
         else
         {
             // As the engine does: the program reads the tenants from the stack's own config file.
-            var tenants = StackConfigFile.ReadOwn(_root, stack)["tenants"] is JsonArray list ? list.Select(t => t?.ToString() ?? "").ToArray() : [];
+            var tenants = StackConfigFile.ReadAssignment(_root, stack).Tenants;
             var lockText = File.ReadAllText(Path.Combine(_root, "stacks", "locks", $"{stack.Name}.lock.json"));
             state["deployed"] = new JsonObject
             {
