@@ -12,7 +12,7 @@ public sealed class LintCommandTests
         var result = await RingCtlRunner.RunAsync(Repo.Root, "lint", "--all", "--root", Repo.Root);
         result.ExitCode.ShouldBe(ExitCodes.Ok, result.Out + result.Err);
         result.Out.ShouldBeEmpty();
-        result.ErrLines.ShouldBe(["lint: 3 ring(s), 92 objects, 0 violation(s)"]);
+        result.ErrLines.ShouldBe(["lint: 3 ring(s), 98 objects, 0 violation(s)"]);
     }
 
     [SkippableFact]

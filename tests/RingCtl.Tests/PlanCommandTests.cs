@@ -53,6 +53,6 @@ public sealed class PlanCommandTests
             result.Out.ShouldContain(row);
         }
 
-        result.ErrLines.ShouldBe(["plan: 1 ring(s), 33 objects, 0 violation(s)"]);
+        result.ErrLines.ShouldBe(["plan: 1 ring(s), 35 objects, 0 violation(s)"]);
     }
 }

@@ -68,7 +68,7 @@ public sealed class PreviewTests : IDisposable
     }
 
     [Fact]
-    public async Task BumpingAModuleInTheEdgeLock_ChangesOnlyEdge_ItsLockConfigMapAndAppPodTemplates()
+    public async Task BumpingAModuleInTheEdgeLock_ChangesOnlyEdge_ItsLockAndNginxConfigMapsAndPodTemplates()
     {
         var baseRev = _git.Git("rev-parse", "HEAD").Trim();
         _git.Files.Replace("stacks/locks/edge.lock.json", "\"version\": \"1.6.0\",\n      \"artifact\": \"Orders-1.6.0.zip\"", "\"version\": \"1.6.1\",\n      \"artifact\": \"Orders-1.6.1.zip\"");
@@ -77,7 +77,7 @@ public sealed class PreviewTests : IDisposable
         var report = await OfflineJsonAsync(baseRev);
 
         report["rings"]!.AsArray().Select(r => r!["ring"]!.ToString()).ShouldBe(["edge"]);
-        Objects(report, "edge").ShouldBe(["changed ConfigMap autocom-edge/ring-module-lock", "changed Deployment autocom-edge/api", "changed Deployment autocom-edge/horizon"]);
+        Objects(report, "edge").ShouldBe(["changed ConfigMap autocom-edge/ring-module-lock", "changed ConfigMap autocom-edge/ring-nginx-conf", "changed Deployment autocom-edge/api", "changed Deployment autocom-edge/horizon", "changed Deployment autocom-edge/nginx"]);
         report["rings"]![0]!["podsRoll"]!.GetValue<bool>().ShouldBeTrue();
         _git.Git("status", "--porcelain").ShouldBeEmpty("the working tree is never touched");
     }

@@ -68,7 +68,7 @@ public sealed class ReadmeFlowTests : IDisposable
 
         var promote = await Run("promote", "ai", "--version", "2.5.0", "--to", "edge", "--dry-run");
         promote.ExitCode.ShouldBe(0, promote.Err);
-        promote.Out.Trim().ShouldBe("would promote(edge): ai 2.4.0 → 2.5.0 (all gates pass); objects that change in edge: ConfigMap autocom-edge/ring-module-lock, Deployment autocom-edge/api, Deployment autocom-edge/horizon");
+        promote.Out.Trim().ShouldBe("would promote(edge): ai 2.4.0 → 2.5.0 (all gates pass); objects that change in edge: ConfigMap autocom-edge/ring-module-lock, ConfigMap autocom-edge/ring-nginx-conf, Deployment autocom-edge/api, Deployment autocom-edge/horizon, Deployment autocom-edge/nginx");
 
         var history = await Run("history", "--json");
         history.ExitCode.ShouldBe(0);

@@ -34,13 +34,14 @@ public sealed class ChangeSetTests
     }
 
     [Fact]
-    public void Promotion_ChangesTheLockConfigMapAndTheApiAndHorizonPodTemplatesOnly()
+    public void Promotion_ChangesTheLockAndNginxConfigMapsAndThePodTemplatesOnly()
     {
+        // nginx's config names the lock in its X-Module-Lock header (doc 002 "Version everything"), so nginx rolls too.
         var fleet = Repo.LoadFleet();
         var ai = fleet.Find("canary")!.Lock.Find("ai")!;
         var after = FleetChanges.Promote(fleet, "edge", ai);
         var changes = FleetDiff(fleet, after);
-        changes.Select(c => c.Id).ShouldBe(["ConfigMap autocom-edge/ring-module-lock", "Deployment autocom-edge/api", "Deployment autocom-edge/horizon"]);
+        changes.Select(c => c.Id).ShouldBe(["ConfigMap autocom-edge/ring-module-lock", "ConfigMap autocom-edge/ring-nginx-conf", "Deployment autocom-edge/api", "Deployment autocom-edge/horizon", "Deployment autocom-edge/nginx"]);
         changes.Where(c => c.Kind == "Deployment").SelectMany(c => c.Paths).ShouldAllBe(p => p.StartsWith("spec.template.metadata.annotations.", StringComparison.Ordinal));
     }
 

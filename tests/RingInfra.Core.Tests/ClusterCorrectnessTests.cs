@@ -152,8 +152,25 @@ public sealed class ClusterCorrectnessTests
         var quota = r.Find("ResourceQuota", "ring-quota")!;
         var pods = r.Workloads.Values.Sum(w => w.MaxPods) + 1;
         At(quota, "spec.hard.pods").ToString().ShouldBe(pods.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var largest = r.Workloads.Values.MaxBy(w => w.MemoryLimitBytes)!;
-        quota.Body["spec"]!["hard"]!["limits.memory"]!.ToString().ShouldBe(Quantity.FormatMemory(r.Workloads.Values.Sum(w => w.MemoryLimitBytes * w.MaxPods) + largest.MemoryLimitBytes));
+
+        // Summed from the rendered pods' containers (the nginx exporter sidecar included), not from the sizing model.
+        long PodSum(KubeObject d, string what, Func<string, long> parse) => At(d, "spec.template.spec.containers").AsArray()
+            .Sum(c => parse(c!["resources"]![what.Split('.')[0]]![what.Split('.')[1]]!.ToString()));
+        var deployments = r.Objects.Where(o => o.Kind == "Deployment").ToList();
+        deployments.Single(d => d.Name == "nginx").Body["spec"]!["template"]!["spec"]!["containers"]!.AsArray().Count.ShouldBe(2, "nginx and its metrics exporter");
+        var maxPods = deployments.ToDictionary(d => d.Name, d => r.Workloads.Values.Single(w => RingLabels.Name(w.Kind) == d.Name).MaxPods);
+        foreach (var (field, parse, format) in new (string, Func<string, long>, Func<long, string>)[]
+        {
+            ("limits.memory", t => Quantity.ParseMemory(t)!.Value, Quantity.FormatMemory),
+            ("requests.memory", t => Quantity.ParseMemory(t)!.Value, Quantity.FormatMemory),
+            ("requests.cpu", t => Quantity.ParseCpu(t)!.Value, m => Quantity.FormatCpu((int)m)),
+        })
+        {
+            var perPod = deployments.ToDictionary(d => d.Name, d => PodSum(d, field, parse));
+            var largest = deployments.MaxBy(d => PodSum(d, "limits.memory", t => Quantity.ParseMemory(t)!.Value))!;
+            quota.Body["spec"]!["hard"]![field]!.ToString().ShouldBe(format(perPod.Sum(p => p.Value * maxPods[p.Key]) + perPod[largest.Name]), field);
+        }
+
         quota.Body["metadata"]!["annotations"]!["ringinfra.io/sizing"]!.ToString().ShouldContain("terminating still counts");
     }
 

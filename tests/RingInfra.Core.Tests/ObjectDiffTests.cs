@@ -9,7 +9,7 @@ namespace RingInfra.Core.Tests;
 public sealed class ObjectDiffTests
 {
     [Fact]
-    public void LockBump_ChangesOnlyTheLockConfigMapAndTheAppPodTemplates()
+    public void LockBump_ChangesOnlyTheLockConfigMapsAndThePodTemplates()
     {
         var fleet = Repo.LoadFleet();
         var edge = fleet.Find("edge")!;
@@ -18,12 +18,16 @@ public sealed class ObjectDiffTests
         changes.Select(c => (c.Id, c.Change)).ShouldBe(
         [
             ("ConfigMap autocom-edge/ring-module-lock", ChangeKind.Changed),
+            ("ConfigMap autocom-edge/ring-nginx-conf", ChangeKind.Changed),
             ("Deployment autocom-edge/api", ChangeKind.Changed),
             ("Deployment autocom-edge/horizon", ChangeKind.Changed),
+            ("Deployment autocom-edge/nginx", ChangeKind.Changed),
         ]);
-        changes[1].Paths.ShouldBe(["spec.template.metadata.annotations.ringinfra.io/lock-hash"]);
-        changes[1].RollsPods.ShouldBeTrue();
+        changes[2].Paths.ShouldBe(["spec.template.metadata.annotations.ringinfra.io/lock-hash"]);
+        changes[2].RollsPods.ShouldBeTrue();
         changes[0].RollsPods.ShouldBeFalse();
+        changes[1].Paths.ShouldBe(["data.default.conf"], "the X-Module-Lock header names the new lock");
+        changes[4].Paths.ShouldBe(["spec.template.metadata.annotations.ringinfra.io/config-hash"]);
     }
 
     [Fact]

@@ -80,7 +80,7 @@ internal static partial class PlatformSections
     }
 
     /// <summary>A map of label-like keys to strings, sorted.</summary>
-    private static List<KeyValuePair<string, string>> Labels(ValueReader r, JsonNode? node, string key, string? valueRule)
+    internal static List<KeyValuePair<string, string>> Labels(ValueReader r, JsonNode? node, string key, string? valueRule)
     {
         var labels = new List<KeyValuePair<string, string>>();
         foreach (var (k, v) in r.Map(node, key) ?? [])

@@ -104,9 +104,9 @@ public static partial class RingConfigBinder
     public static bool IsHttpUrl(string v) =>
         Uri.TryCreate(v, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps) && u.Host.Length > 0 && u.UserInfo.Length == 0;
 
-    private const string ImageRule = "must be an image reference with an explicit tag or digest (registry/name:tag)";
+    internal const string ImageRule = "must be an image reference with an explicit tag or digest (registry/name:tag)";
 
-    private static bool IsImage(string s) => ImagePattern().IsMatch(s) && !s.EndsWith(":latest", StringComparison.Ordinal);
+    internal static bool IsImage(string s) => ImagePattern().IsMatch(s) && !s.EndsWith(":latest", StringComparison.Ordinal);
 
     private static bool IsUnprivilegedNginx(string s) =>
         IsImage(s) && (s.StartsWith("nginxinc/nginx-unprivileged", StringComparison.Ordinal) || s.Contains("/nginxinc/nginx-unprivileged", StringComparison.Ordinal));

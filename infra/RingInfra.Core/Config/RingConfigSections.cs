@@ -169,7 +169,7 @@ internal static class RingConfigSections
         return new Metrics.MetricGates(metrics, rollback);
     }
 
-    /// <summary><c>observability: {prometheusOperator: bool, namespace: ns}</c>.</summary>
+    /// <summary><c>observability: {prometheusOperator, namespace, metricsPath, exporterImage, labels}</c>: every problem at once.</summary>
     internal static Metrics.Observability ReadObservability(ValueReader r, JsonNode? node)
     {
         if (r.Map(node, ConfigKeys.Observability) is not { } map)
@@ -177,11 +177,21 @@ internal static class RingConfigSections
             return Metrics.Observability.Default;
         }
 
-        r.OnlyKeys(map, ConfigKeys.Observability + ".", ["prometheusOperator", "namespace"]);
+        const string key = ConfigKeys.Observability;
+        r.OnlyKeys(map, key + ".", ["prometheusOperator", "namespace", "metricsPath", "exporterImage", "labels"]);
+        var defaults = Metrics.Observability.Default;
         return new Metrics.Observability(
-            r.Bool(map["prometheusOperator"], $"{ConfigKeys.Observability}.prometheusOperator") ?? false,
-            r.String(map["namespace"], $"{ConfigKeys.Observability}.namespace", Names.IsDnsLabel, Names.DnsLabelRule) ?? Metrics.Observability.Default.Namespace);
+            r.Bool(map["prometheusOperator"], $"{key}.prometheusOperator") ?? false,
+            r.String(map["namespace"], $"{key}.namespace", Names.IsDnsLabel, Names.DnsLabelRule) ?? defaults.Namespace)
+        {
+            MetricsPath = r.String(map["metricsPath"], $"{key}.metricsPath", IsMetricsPath, "must be an absolute URL path of letters, digits, '-', '_', '.' and '/' such as /metrics (not / nor nginx's own /healthz)") ?? defaults.MetricsPath,
+            ExporterImage = r.String(map["exporterImage"], $"{key}.exporterImage", RingConfigBinder.IsImage, RingConfigBinder.ImageRule) ?? defaults.ExporterImage,
+            Labels = PlatformSections.Labels(r, map["labels"], $"{key}.labels", valueRule: "must be a label value (at most 63 letters, digits, '-', '_' or '.')"),
+        };
     }
+
+    private static bool IsMetricsPath(string p) =>
+        p.Length is > 1 and <= 200 && p[0] == '/' && p != "/healthz" && p.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.' or '/') && !p.Contains("..", StringComparison.Ordinal);
 
     internal static List<string> ReadApprovers(ValueReader r, JsonNode? node)
     {

@@ -26,8 +26,23 @@ public sealed record MetricGates(IReadOnlyList<MetricGate> Metrics, IReadOnlyLis
     public bool Any => Metrics.Count > 0;
 }
 
-/// <summary><c>ring-infra:observability</c>: a Prometheus Operator's PodMonitor and PrometheusRule per ring, and where Prometheus runs.</summary>
+/// <summary>
+/// <c>ring-infra:observability</c>: where Prometheus runs (admitted to the metrics ports), the api's metrics path,
+/// the nginx exporter sidecar's image, and with a Prometheus Operator a PodMonitor and a PrometheusRule per ring
+/// carrying <see cref="Labels"/> (what the operator's <c>podMonitorSelector</c> and <c>ruleSelector</c> match).
+/// </summary>
 public sealed record Observability(bool PrometheusOperator, string Namespace)
 {
+    public const string DefaultExporterImage = "nginx/nginx-prometheus-exporter:1.4.1";
+
     public static Observability Default { get; } = new(false, "monitoring");
+
+    /// <summary>Where the api (Octane) serves its Prometheus metrics on its own port 8000; nginx refuses it to the public.</summary>
+    public string MetricsPath { get; init; } = "/metrics";
+
+    /// <summary>The sidecar that turns nginx's <c>stub_status</c> into Prometheus metrics on port 9113.</summary>
+    public string ExporterImage { get; init; } = DefaultExporterImage;
+
+    /// <summary>Labels on the PodMonitors and the PrometheusRule.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Labels { get; init; } = [];
 }

@@ -86,6 +86,17 @@ internal static class NetworkObjects
             ["ports"] = K.Array(K.Port(s.TargetPort)),
         })]);
         yield return Policy(c, AppToInternet, AppPods(c), ingress: null, egress: [.. Internet(c)]);
+        foreach (var (name, kind, port) in ObservabilityObjects.MetricsPolicies())
+        {
+            yield return Policy(c, name, Select(c, kind), ingress:
+            [
+                new JsonObject
+                {
+                    ["from"] = K.Array(new JsonObject { ["namespaceSelector"] = K.NamespaceSelector(c.Config.Observability.Namespace) }),
+                    ["ports"] = K.Array(K.Port(port)),
+                },
+            ], egress: null);
+        }
     }
 
     /// <summary>The IPv4 ranges that are never "the internet": RFC 1918, carrier-grade NAT, link-local (cloud metadata).</summary>

@@ -8,7 +8,10 @@ namespace RingInfra.Core.Rendering;
 /// image cannot bind 80 as non-root), answers its own <c>/healthz</c>, and proxies everything else to the ring's
 /// api on 8000. It passes the ingress controller's <c>X-Forwarded-Proto</c> through (falling back to its own
 /// scheme), so Laravel builds https URLs and OAuth redirect URIs match. Uploads stream to the api instead of
-/// being spooled, and what nginx must spool goes to the cache volume, capped per response.
+/// being spooled, and what nginx must spool goes to the cache volume, capped per response. Every response, its
+/// own errors included, names the ring and the lock that served it (<c>X-Ring</c>, <c>X-Module-Lock</c>; doc 002
+/// "Version everything"); the api's metrics path is refused to the public (Prometheus scrapes the pods directly),
+/// and <c>stub_status</c> answers on the pod's loopback for the exporter sidecar.
 /// </summary>
 internal static class NginxConfig
 {
@@ -21,9 +24,10 @@ internal static class NginxConfig
     /// <summary>The spool volume: room for several capped responses at once.</summary>
     public const string SpoolVolumeLimit = "1Gi";
 
-    public static string Render(RenderContext c) => Render(c.Name, c.Workloads[WorkloadKind.Api].Settings.TimeoutSeconds);
+    public static string Render(RenderContext c) =>
+        Render(c.Name, c.Workloads[WorkloadKind.Api].Settings.TimeoutSeconds, c.Ring.Lock.Hash, c.Config.Observability.MetricsPath);
 
-    public static string Render(string ring, int timeoutSeconds)
+    public static string Render(string ring, int timeoutSeconds, string lockHash, string metricsPath)
     {
         var timeout = timeoutSeconds.ToString(CultureInfo.InvariantCulture);
         return $$"""
@@ -40,11 +44,17 @@ internal static class NginxConfig
                 client_body_temp_path {{SpoolPath}}/client_temp;
                 proxy_temp_path {{SpoolPath}}/proxy_temp;
                 proxy_max_temp_file_size {{MaxTempFile}};
+                add_header X-Ring {{ring}} always;
+                add_header X-Module-Lock {{lockHash}} always;
 
                 location = /healthz {
                     access_log off;
                     default_type text/plain;
                     return 200 "ok\n";
+                }
+
+                location = {{metricsPath}} {
+                    return 404;
                 }
 
                 location / {
@@ -56,6 +66,15 @@ internal static class NginxConfig
                     proxy_set_header X-Ring {{ring}};
                     proxy_read_timeout {{timeout}}s;
                     proxy_send_timeout {{timeout}}s;
+                }
+            }
+
+            server {
+                listen 127.0.0.1:{{ObservabilityObjects.StubStatusPort}};
+                access_log off;
+
+                location = /stub_status {
+                    stub_status;
                 }
             }
 

@@ -15,7 +15,7 @@ public static class RingRenderer
     private static readonly string[] KindOrder =
     [
         "Namespace", "ConfigMap", "Secret", "Service", "Deployment", "PodDisruptionBudget",
-        "HorizontalPodAutoscaler", "NetworkPolicy", "Ingress", "ResourceQuota",
+        "HorizontalPodAutoscaler", "NetworkPolicy", "Ingress", "ResourceQuota", "PodMonitor", "PrometheusRule",
     ];
 
     public static RenderedRing Render(RingDefinition ring, SharedFacts shared)
@@ -54,6 +54,8 @@ public static class RingRenderer
             objects.Add(Quota(c));
         }
 
+        objects.AddRange(ObservabilityObjects.OperatorObjects(c));
+
         return new RenderedRing
         {
             Config = ring.Config,
@@ -85,16 +87,16 @@ public static class RingRenderer
     private static JsonObject Quota(RenderContext c)
     {
         var all = c.Workloads.Values.ToList();
-        var largest = all.MaxBy(w => w.MemoryLimitBytes)!;
+        var largest = all.MaxBy(w => w.PodMemoryLimitBytes)!;
         var o = K.Object("v1", "ResourceQuota", "ring-quota", c.Ns, RingLabels.Common(c.Name), new JsonObject { ["ringinfra.io/sizing"] = QuotaSizing });
         o["spec"] = new JsonObject
         {
             ["hard"] = new JsonObject
             {
                 ["pods"] = (all.Sum(w => w.MaxPods) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["requests.cpu"] = Quantity.FormatCpu(all.Sum(w => w.Settings.CpuMillis * w.MaxPods) + largest.Settings.CpuMillis),
-                ["requests.memory"] = Quantity.FormatMemory(all.Sum(w => w.MemoryRequestBytes * w.MaxPods) + largest.MemoryRequestBytes),
-                ["limits.memory"] = Quantity.FormatMemory(all.Sum(w => w.MemoryLimitBytes * w.MaxPods) + largest.MemoryLimitBytes),
+                ["requests.cpu"] = Quantity.FormatCpu(all.Sum(w => w.PodCpuMillis * w.MaxPods) + largest.PodCpuMillis),
+                ["requests.memory"] = Quantity.FormatMemory(all.Sum(w => w.PodMemoryRequestBytes * w.MaxPods) + largest.PodMemoryRequestBytes),
+                ["limits.memory"] = Quantity.FormatMemory(all.Sum(w => w.PodMemoryLimitBytes * w.MaxPods) + largest.PodMemoryLimitBytes),
             },
         };
         return o;

@@ -58,15 +58,23 @@ internal static class WorkloadObjects
         return labels;
     }
 
-    /// <summary>What rolls the pods: the lock (api, horizon), the shared secrets' revision (api, horizon), the config.</summary>
-    private static JsonObject TemplateAnnotations(RenderContext c, WorkloadKind kind) => kind == WorkloadKind.Nginx
-        ? new JsonObject { [RingLabels.ConfigHash] = RenderContext.Hash(NginxConfig.Render(c)) }
-        : new JsonObject
-        {
-            [RingLabels.ConfigHash] = ConfigObjects.AppConfigHash(c),
-            [RingLabels.LockHash] = c.Ring.Lock.Hash,
-            [RingLabels.SecretsRevision] = c.Shared.SecretsRevision,
-        };
+    /// <summary>
+    /// What rolls the pods: the lock (api, horizon; nginx through its config, which names the lock in a header), the
+    /// shared secrets' revision (api, horizon), the config. Then the doc 004 scrape annotations (api, nginx).
+    /// </summary>
+    private static JsonObject TemplateAnnotations(RenderContext c, WorkloadKind kind)
+    {
+        var annotations = kind == WorkloadKind.Nginx
+            ? new JsonObject { [RingLabels.ConfigHash] = RenderContext.Hash(NginxConfig.Render(c)) }
+            : new JsonObject
+            {
+                [RingLabels.ConfigHash] = ConfigObjects.AppConfigHash(c),
+                [RingLabels.LockHash] = c.Ring.Lock.Hash,
+                [RingLabels.SecretsRevision] = c.Shared.SecretsRevision,
+            };
+        ObservabilityObjects.AddScrapeAnnotations(annotations, c, kind);
+        return annotations;
+    }
 
     private static JsonObject PodSpec(RenderContext c, ResolvedWorkload w)
     {
@@ -93,7 +101,9 @@ internal static class WorkloadObjects
             pod["imagePullSecrets"] = K.Array(new JsonObject { ["name"] = ConfigObjects.ImagePullSecret });
         }
 
-        pod["containers"] = K.Array(w.Kind == WorkloadKind.Nginx ? NginxContainer(c, w) : AppContainer(c, w));
+        pod["containers"] = w.Kind == WorkloadKind.Nginx
+            ? K.Array(NginxContainer(c, w), ObservabilityObjects.ExporterContainer(c))
+            : K.Array(AppContainer(c, w));
         pod["volumes"] = Volumes(c, w.Kind);
         return pod;
     }
