@@ -6,22 +6,27 @@ using RingInfra.Core.Shared;
 namespace RingInfra.SharedProgram;
 
 /// <summary>
-/// The app secret map every ring receives: generated with Pulumi.Random (APP_KEY as Laravel expects it,
-/// database, Redis, MinIO and search credentials), plus what an operator set as secret config
-/// (registry token, Passport keys) and the database user. Also the image-pull config and the
-/// connector credentials. Everything here is a Pulumi secret.
+/// The app secret map every ring receives: each credential (APP_KEY, database, Redis, MinIO, search) imported from
+/// secret config or generated with Pulumi.Random, as Core decided (<see cref="SharedStackSettings.SecretSources"/>:
+/// a configured value always wins; nothing external is ever generated), plus what an operator set as secret config
+/// (registry token, Passport keys) and the database user. Also the image-pull config and the connector credentials.
+/// Everything here is a Pulumi secret.
 /// </summary>
 public sealed class AppSecretsComponent : ComponentResource
 {
     public AppSecretsComponent(string name, AppSecretsArgs args, ComponentResourceOptions? options = null)
-        : base("ringinfra:shared:AppSecrets", name, options)
+        : base(SharedSecretCatalog.ComponentType, name, options)
     {
         ArgumentNullException.ThrowIfNull(args);
         var child = new CustomResourceOptions { Parent = this };
         var entries = new List<Output<KeyValuePair<string, string>>>();
-        foreach (var g in SharedSecretCatalog.Generated)
+        foreach (var (key, source) in args.Settings.SecretSources)
         {
-            entries.Add(Generate($"{name}-{g.Key.ToLowerInvariant().Replace('_', '-')}", g, child).Apply(v => new KeyValuePair<string, string>(g.Key, v)));
+            var c = SharedSecretCatalog.Find(key)!;
+            var value = source == CredentialSource.Imported
+                ? args.SecretConfig(c.ConfigKey) ?? throw new InvalidOperationException($"{c.ConfigKey} was validated as set but is missing")
+                : Generate(SharedSecretCatalog.GeneratedName(key), c, child);
+            entries.Add(value.Apply(v => new KeyValuePair<string, string>(key, v)));
         }
 
         foreach (var (key, configKey) in SharedSecretCatalog.Configured)
@@ -59,7 +64,7 @@ public sealed class AppSecretsComponent : ComponentResource
     [Output("revision")]
     public Output<string> Revision { get; private set; }
 
-    private static Output<string> Generate(string name, GeneratedSecret g, CustomResourceOptions options) => g.Kind switch
+    private static Output<string> Generate(string name, AppSecret g, CustomResourceOptions options) => g.Kind switch
     {
         SecretKind.LaravelKey => new RandomBytes(name, new RandomBytesArgs { Length = g.Length }, options).Base64.Apply(b => "base64:" + b),
         SecretKind.AccessKeyId => new RandomPassword(name, new RandomPasswordArgs { Length = g.Length, Special = false, Lower = false }, options).Result,

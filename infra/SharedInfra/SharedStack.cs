@@ -40,16 +40,20 @@ public sealed class SharedStack : Stack
             Yaml = SharedRenderer.IngressPoliciesYaml(facts),
         }, KubeOptions.Remote(provider, dependsOn: ns));
 
-        var secrets = new AppSecretsComponent("app-secrets", new AppSecretsArgs
+        var secrets = new AppSecretsComponent(SharedSecretCatalog.ComponentName, new AppSecretsArgs
         {
             Settings = settings,
             SecretConfig = config.GetSecret,
             ConnectorSecrets = config.GetSecretObject<Dictionary<string, string>>("connectorSecrets")?.Apply(d => d.ToImmutableDictionary(StringComparer.Ordinal)),
         });
 
+        _ = ManagedServices(settings, secrets, provider, ns);
         if (settings.Postgres is { } server)
         {
-            var tenants = new TenantDatabasesComponent("tenant-databases", server, config.RequireSecret("postgresPassword"), settings.Tenants);
+            (string, Output<string>)? appRole = settings.SecretSources.GetValueOrDefault("DB_PASSWORD") == CredentialSource.Generated
+                ? (settings.DbUsername, secrets.Secrets.Apply(s => s["DB_PASSWORD"]))
+                : null;
+            var tenants = new TenantDatabasesComponent("tenant-databases", server, config.RequireSecret("postgresPassword"), settings.Tenants, appRole);
             TenantDatabases = tenants.Databases;
             TenantPasswords = tenants.Passwords;
         }
@@ -104,11 +108,44 @@ public sealed class SharedStack : Stack
     [Output(SharedStackExports.TenantPasswords)]
     public Output<ImmutableDictionary<string, string>> TenantPasswords { get; private set; }
 
+    /// <summary>
+    /// The catalog services this stack manages (Core renders them): their credentials Secret, filled from the same
+    /// secret map the rings receive, then their objects in one ConfigGroup whose pods roll when the secrets change.
+    /// </summary>
+    private static K8s.Yaml.V2.ConfigGroup? ManagedServices(SharedStackSettings settings, AppSecretsComponent secrets, ProviderResource provider, Resource ns)
+    {
+        var facts = settings.Facts;
+        if (!facts.Services.Any(s => s.Managed))
+        {
+            return null;
+        }
+
+        var keys = SharedServiceObjects.CredentialKeys(facts);
+        var dependsOn = new List<Resource> { ns };
+        if (keys.Count > 0)
+        {
+            var meta = new K8s.Types.Inputs.Meta.V1.ObjectMetaArgs { Name = SharedServiceObjects.CredentialsSecret, Namespace = facts.Namespace };
+            meta.Labels.Add("app.kubernetes.io/managed-by", "ringinfra");
+            meta.Labels.Add("ringinfra.io/shared", "true");
+            dependsOn.Add(new K8s.Core.V1.Secret("shared-service-credentials", new K8s.Types.Inputs.Core.V1.SecretArgs
+            {
+                Metadata = meta,
+                Type = "Opaque",
+                StringData = secrets.Secrets.Apply(all => keys.ToImmutableDictionary(k => k, k => all[k], StringComparer.Ordinal)),
+            }, new CustomResourceOptions { Provider = provider, DependsOn = ns, AdditionalSecretOutputs = { "data", "stringData" } }));
+        }
+
+        var yaml = secrets.Revision.Apply(revision => Core.Kube.Yaml.WriteAll(SharedServiceObjects.Render(facts, revision)
+            .Where(o => o.Kind != "Secret").Select(o => (System.Text.Json.Nodes.JsonNode?)o.Body)));
+        return new K8s.Yaml.V2.ConfigGroup("shared-services", new K8s.Types.Inputs.Yaml.V2.ConfigGroupArgs { Yaml = yaml },
+            KubeOptions.Remote(provider, dependsOn: [.. dependsOn]));
+    }
+
     private static SharedStackSettings Load(string stack, Pulumi.Config config)
     {
         try
         {
-            return StackInputs.LoadShared(stack, config.Get);
+            return StackInputs.LoadShared(stack, config.Get, key => config.GetSecret(key) is not null);
         }
         catch (RingConfigException e)
         {

@@ -8,11 +8,18 @@ namespace RingInfra.SharedProgram;
 
 /// <summary>
 /// One database and one login role per tenant of the platform in the platform PostgreSQL, each role
-/// with a generated password. Tenant data lives here whichever ring serves the tenant (doc 000).
+/// with a generated password, and the app's own role when its password (DB_PASSWORD) is generated here.
+/// Tenant data lives here whichever ring serves the tenant (doc 000).
 /// </summary>
 public sealed class TenantDatabasesComponent : ComponentResource
 {
     public TenantDatabasesComponent(string name, PostgresServer server, Output<string> adminPassword, IReadOnlyList<TenantDatabase> tenants, ComponentResourceOptions? options = null)
+        : this(name, server, adminPassword, tenants, appRole: null, options)
+    {
+    }
+
+    /// <param name="appRole">The app's role and its generated password (DB_PASSWORD), when the stack manages it; null when DB_PASSWORD was imported.</param>
+    public TenantDatabasesComponent(string name, PostgresServer server, Output<string> adminPassword, IReadOnlyList<TenantDatabase> tenants, (string Name, Output<string> Password)? appRole, ComponentResourceOptions? options = null)
         : base("ringinfra:shared:TenantDatabases", name, options)
     {
         ArgumentNullException.ThrowIfNull(server);
@@ -28,6 +35,12 @@ public sealed class TenantDatabasesComponent : ComponentResource
             Superuser = false,
         }, new CustomResourceOptions { Parent = this });
         var pgOptions = new CustomResourceOptions { Parent = this, Provider = provider };
+        if (appRole is { } app)
+        {
+            // DB_PASSWORD was generated: the role the app logs in as gets it, so the rings' pods can authenticate.
+            _ = new Pg.Role($"{name}-app-role", new Pg.RoleArgs { Name = app.Name, Login = true, Password = Output.CreateSecret(app.Password) }, pgOptions);
+        }
+
         var databases = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         var passwords = new List<Output<KeyValuePair<string, string>>>();
         foreach (var t in tenants)

@@ -95,10 +95,10 @@ public sealed class BadInputTests
             "lock 'stacks/locks/canary.lock.json': ring must be 'canary' (the ring the file belongs to) (got edge)"),
         new("lock not JSON", CanaryLock, "\"ring\": \"canary\",", "\"ring\": \"canary\",,",
             "lock 'stacks/locks/canary.lock.json': (file) must be valid JSON: ',' is an invalid start of a property name (got line 2)"),
-        new("shared service without pod labels", Shared, "    meilisearch:\n      port: 7700\n      podSecurity: baseline\n      podLabels:\n        app: meilisearch\n", "    meilisearch:\n      port: 7700\n",
+        new("shared service without pod labels", Shared, "    meilisearch:\n      port: 7700\n      managed: true\n      podLabels:\n        app: meilisearch\n", "    meilisearch:\n      port: 7700\n      managed: true\n",
             "shared stack 'stacks/shared/Pulumi.shared.yaml': services.meilisearch.podLabels must name the shared pods' labels (a NetworkPolicy cannot target an ExternalName alias) (got null)"),
         new("unknown shared key that looks secret", Shared, "  ring-infra-shared:namespace: autocom", "  ring-infra-shared:namespace: autocom\n  ring-infra-shared:stripeSecret: sk_live_hunter2",
-            "shared stack 'stacks/shared/Pulumi.shared.yaml': stripeSecret is not a known key; allowed: allowIngress, appSecretKeys, clusterDomain, config, connectorCredentials, connectorSecrets, dbUsername, domain, namespace, namespacePodSecurity, passportPrivateKey, passportPublicKey, postgres, postgresPassword, psaVersion, registry, registryToken, secretsRevision, services, tenants (got (value hidden))"),
+            "shared stack 'stacks/shared/Pulumi.shared.yaml': stripeSecret is not a known key; allowed: allowIngress, appKey, appSecretKeys, clusterDomain, config, connectorCredentials, connectorSecrets, dbPassword, dbUsername, domain, meilisearchKey, minioAccessKey, minioSecretKey, namespace, namespacePodSecurity, passportPrivateKey, passportPublicKey, postgres, postgresPassword, psaVersion, redisPassword, registry, registryToken, secretsRevision, services, tenants (got (value hidden))"),
         new("shared config holding a secret", Shared, "    REDIS_PORT: \"6379\"", "    REDIS_PORT: \"6379\"\n    REDIS_PASSWORD: hunter2",
             "shared stack 'stacks/shared/Pulumi.shared.yaml': config.REDIS_PASSWORD looks like a secret; list it under appSecretKeys instead (got (value hidden))"),
     ];

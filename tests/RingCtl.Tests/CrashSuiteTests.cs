@@ -8,7 +8,7 @@ namespace RingCtl.Tests;
 
 /// <summary>
 /// The crash suite: ringctl killed abruptly (<c>RINGCTL_CRASH_AT</c>) at every named step of tenant assign,
-/// promote, rollback, ring add and secrets sync; then <c>reconcile --apply</c> must converge the registry,
+/// promote, rollback, ring add, secrets sync and secrets rotate; then <c>reconcile --apply</c> must converge the registry,
 /// the lock files, the stacks' config and the operations log, and the rings must take new operations.
 /// </summary>
 [Collection("postgres")]
@@ -39,7 +39,7 @@ public sealed class CrashSuiteTests
         }
 
         System.Text.RegularExpressions.Regex.Matches(code, "CrashPoint\\(\"").Count.ShouldBe(0, "crash points name their step through CrashSteps");
-        CrashSteps.All.Count.ShouldBe(31);
+        CrashSteps.All.Count.ShouldBe(36);
     }
 
     [Theory]
@@ -63,6 +63,7 @@ public sealed class CrashSuiteTests
             "set-default" => ["ring", "set-default", "edge", "--yes"],
             "tenant-add" => ["tenant", "add", "newco", "--yes"],
             "tenant-remove" => ["tenant", "remove", "widgets", "--reason", "offboarded", "--yes"],
+            "rotate" => ["secrets", "rotate", "REDIS_PASSWORD", "--reason", "quarterly", "--yes"],
             _ => ["secrets", "sync", "--yes"],
         };
         if (step.StartsWith("rollback", StringComparison.Ordinal))
@@ -83,6 +84,13 @@ public sealed class CrashSuiteTests
         reconciled.Code.ShouldBe(0, reconciled.Err + reconciled.Out);
 
         (await h.Log.PendingAsync(null, default)).ShouldBeEmpty($"after {step}: {reconciled.Out}");
+        if (step.StartsWith("rotate.", StringComparison.Ordinal) && step != CrashSteps.RotateClosed)
+        {
+            // The replacement happened (or happens again) before the rings take the new revision.
+            var calls = await File.ReadAllLinesAsync(Path.Combine(h.Repo.Root, ".ringctl", "simulated-stacks", "calls.log"));
+            calls.ShouldContain(c => c.StartsWith("replace shared urn:pulumi:shared::ring-infra-shared::", StringComparison.Ordinal) && c.EndsWith("::app-secrets-redis-password", StringComparison.Ordinal));
+        }
+
         await AssertConvergedAsync(h, step);
         foreach (var ring in (await h.Registry.ListRingsAsync(default)).Where(r => r.IsActive).Select(r => r.Name))
         {

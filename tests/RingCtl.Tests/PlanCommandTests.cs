@@ -24,7 +24,7 @@ public sealed class PlanCommandTests
     }
 
     [Fact]
-    public async Task PlanShared_WarnsAboutSharedPodsTheNamespaceWouldRefuse_AndChecksItsPolicies()
+    public async Task PlanShared_ListsManagedAndExternalServices_AndChecksTheManagedPodsAndThePolicies()
     {
         var result = await RingCtlRunner.RunAsync(Repo.Root, "plan", "shared", "--json", "--root", Repo.Root);
 
@@ -32,15 +32,49 @@ public sealed class PlanCommandTests
         var doc = JsonNode.Parse(result.Out)!;
         doc["enforce"]!.ToString().ShouldBe("restricted");
         doc["violations"]!.AsArray().ShouldBeEmpty();
-        var warnings = doc["warnings"]!.AsArray().Select(w => w!.ToString()).ToList();
-        warnings.ShouldContain("redis: its pods pass only baseline, and the shared namespace autocom enforces restricted: they will be refused at their next restart (run them as non-root, or set namespacePodSecurity: baseline — audit and warn stay restricted)");
-        warnings.ShouldContain("frontend: the catalog does not say which Pod Security level its pods pass; the shared namespace autocom enforces restricted (set services.frontend.podSecurity)");
-        warnings.ShouldNotContain(w => w.StartsWith("autocom-db-rw", StringComparison.Ordinal));
+        doc["warnings"]!.AsArray().ShouldBeEmpty("every managed service passes restricted, and the external ones say they do");
+        doc["managed"]!.AsArray().Select(m => m!.ToString()).ShouldBe(["docs", "frontend", "indian-post", "meilisearch", "minio", "redis"], ignoreOrder: true);
+        doc["external"]!.AsArray().Select(m => m!.ToString()).ShouldBe(["autocom-db-ro", "autocom-db-rw"], ignoreOrder: true);
+    }
 
-        var table = await RingCtlRunner.RunAsync(Repo.Root, "plan", "shared", "--root", Repo.Root);
-        table.ExitCode.ShouldBe(ExitCodes.Ok);
-        table.ErrLines.ShouldContain(l => l.StartsWith("warning: minio: its pods pass only baseline", StringComparison.Ordinal));
-        table.ErrLines.Last().ShouldBe($"plan shared: 8 policies, {warnings.Count} warning(s), 0 violation(s)");
+    [Fact]
+    public async Task PlanShared_WarnsAboutExternalPodsTheNamespaceWouldRefuse()
+    {
+        using var repo = new TempRepo();
+        repo.Replace("stacks/shared/Pulumi.shared.yaml", "      port: 9000\n      managed: true\n", "      port: 9000\n      podSecurity: baseline\n");
+        repo.Replace("stacks/shared/Pulumi.shared.yaml", "      port: 3000\n      managed: true\n", "      port: 3000\n");
+        repo.Replace("stacks/shared/Pulumi.shared.yaml", "  ring-infra-shared:appKey: generate\n",
+            "  ring-infra-shared:appKey: generate\n  ring-infra-shared:minioAccessKey:\n    secure: v1:AAAA\n  ring-infra-shared:minioSecretKey:\n    secure: v1:BBBB\n");
+
+        var table = await RingCtlRunner.RunAsync(repo.Root, "plan", "shared", "--root", repo.Root);
+
+        table.ExitCode.ShouldBe(ExitCodes.Ok, table.Err);
+        table.ErrLines.ShouldContain("warning: minio: its pods pass only baseline, and the shared namespace autocom enforces restricted: they will be refused at their next restart (run them as non-root, or set namespacePodSecurity: baseline — audit and warn stay restricted)");
+        table.ErrLines.ShouldContain(l => l.StartsWith("warning: frontend: the catalog does not say which Pod Security level its pods pass", StringComparison.Ordinal));
+        table.ErrLines.Last().ShouldBe("plan shared: 8 policies, 2 warning(s), 0 violation(s)");
+    }
+
+    [Fact]
+    public async Task RenderAndLintShared_CoverTheManagedServices_WithKeysOnlySecrets()
+    {
+        using var repo = new TempRepo();
+        var render = await RingCtlRunner.RunAsync(repo.Root, "render", "shared", "--out", repo.PathOf("out"));
+        render.ExitCode.ShouldBe(ExitCodes.Ok, render.Err);
+        var folder = repo.PathOf("out/shared");
+        File.ReadAllText(Path.Combine(folder, "kustomization.yaml")).ShouldContain("deployment-redis.yaml");
+        var secrets = File.ReadAllText(Path.Combine(folder, RingInfra.Core.Rendering.RenderLayout.SecretsFile));
+        secrets.ShouldContain("name: shared-service-credentials");
+        secrets.ShouldContain("REDIS_PASSWORD: \"\"");
+
+        var lint = await RingCtlRunner.RunAsync(repo.Root, "lint", "shared");
+        lint.ExitCode.ShouldBe(ExitCodes.Ok, lint.Out + lint.Err);
+        lint.ErrLines.ShouldBe(["lint shared: 30 objects, 0 violation(s)"]);
+
+        // A managed service declared below restricted is refused before anything renders.
+        repo.Replace("stacks/shared/Pulumi.shared.yaml", "      port: 6379\n", "      port: 6379\n      podSecurity: baseline\n");
+        var refused = await RingCtlRunner.RunAsync(repo.Root, "lint", "shared");
+        refused.ExitCode.ShouldBe(ExitCodes.Usage, refused.Err);
+        refused.Err.ShouldContain("services.redis.podSecurity must be restricted (or left out) for a managed service");
     }
 
     [Fact]

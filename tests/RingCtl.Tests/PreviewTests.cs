@@ -231,10 +231,14 @@ public sealed class PreviewTests : IDisposable
 
         public Task SetConfigAsync(StackId stack, string key, string value, CancellationToken cancellationToken) => throw new InvalidOperationException("a preview sets no config");
 
+        public Task SetSecretConfigAsync(StackId stack, string key, string value, CancellationToken cancellationToken) => throw new InvalidOperationException("a preview sets no config");
+
         public Task<StackChanges> PreviewAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken) =>
             Task.FromResult(new StackChanges(0, 1, 0, 0, 30, diff));
 
         public Task<StackChanges> UpdateAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken) => throw new InvalidOperationException("a preview updates nothing");
+
+        public Task<StackChanges> UpdateReplacingAsync(StackId stack, IReadOnlyList<string> replace, IProgress<string> progress, CancellationToken cancellationToken) => throw new InvalidOperationException("a preview updates nothing");
 
         public Task<IReadOnlyDictionary<string, object?>> GetOutputsAsync(StackId stack, CancellationToken cancellationToken) => throw new InvalidOperationException();
 

@@ -68,7 +68,7 @@ public sealed class RenderCommandTests : IDisposable
         foreach (var file in files)
         {
             var text = await File.ReadAllTextAsync(file);
-            text.ShouldStartWith("# Keys only: the values come from the shared stack's secret outputs");
+            text.ShouldStartWith("# Keys only: the values come from the shared stack's secrets");
             File.ReadAllText(Path.Combine(Path.GetDirectoryName(file)!, "kustomization.yaml")).ShouldNotContain(RenderLayout.SecretsFile);
             foreach (var doc in RingInfra.Core.Kube.Yaml.ParseDocuments(text, file))
             {

@@ -17,7 +17,8 @@ public sealed class SecretCanaryTests
     private const string Ciphertext = "v1:CANARY-ciphertext-3d4";
     private const string EngineSecret = "CANARY-engine-secret-9e7";
     private const string PastedSecret = "CANARY-pasted-token-2b6";
-    private static readonly string[] Seeds = [DbPassword, Passphrase, Ciphertext, EngineSecret, PastedSecret];
+    private const string ImportedSecret = "CANARY-imported-redis-9f3";
+    private static readonly string[] Seeds = [DbPassword, Passphrase, Ciphertext, EngineSecret, PastedSecret, ImportedSecret];
 
     private readonly PostgresFixture _pg;
 
@@ -52,9 +53,12 @@ public sealed class SecretCanaryTests
         var options = new CliContextOptions(url, _ => engine, Redact: [EngineSecret]);
         var output = new StringBuilder();
         var outDir = h.Repo.PathOf("out");
+        // An existing platform's Secret, imported (issue 15): the value is read, set as secret config, never shown.
+        var manifest = Path.Combine(Path.GetTempPath(), $"ringinfra-canary-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(manifest, $"apiVersion: v1\nkind: Secret\nmetadata:\n  name: autocom-secrets\ndata:\n  REDIS_PASSWORD: {Convert.ToBase64String(Encoding.UTF8.GetBytes(ImportedSecret))}\n  NOT_OURS: {Convert.ToBase64String(Encoding.UTF8.GetBytes(ImportedSecret))}\n");
         foreach (var json in new[] { false, true })
         {
-            foreach (var args in Commands(outDir))
+            foreach (var args in Commands(outDir).Append(["secrets", "import", manifest, "--dry-run"]).Append(["secrets", "import", manifest]))
             {
                 var full = json ? [.. args, "--json"] : args;
                 var r = await RingCtlRunner.RunAsync(h.Repo.Root, options, full);
@@ -94,6 +98,8 @@ public sealed class SecretCanaryTests
             scanned.ShouldNotContain(seed);
         }
 
+        File.Delete(manifest);
+
         (await h.Log.HistoryAsync(null, null, null, 100, default)).SelectMany(o => new[] { o.Error, o.Reason, o.Actor }).ShouldAllBe(s => s == null || !Seeds.Any(s.Contains));
     }
 
@@ -124,10 +130,14 @@ public sealed class SecretCanaryTests
 
         public Task SetConfigAsync(Stacks.StackId stack, string key, string value, CancellationToken cancellationToken) => inner.SetConfigAsync(stack, key, value, cancellationToken);
 
+        public Task SetSecretConfigAsync(Stacks.StackId stack, string key, string value, CancellationToken cancellationToken) => inner.SetSecretConfigAsync(stack, key, value, cancellationToken);
+
         public Task<Stacks.StackChanges> PreviewAsync(Stacks.StackId stack, IProgress<string> progress, CancellationToken cancellationToken) =>
             Task.FromResult(new Stacks.StackChanges(0, 1, 0, 0, 3, $"~ Secret ring-app-secrets\n    APP_KEY: {secret}"));
 
         public Task<Stacks.StackChanges> UpdateAsync(Stacks.StackId stack, IProgress<string> progress, CancellationToken cancellationToken) => inner.UpdateAsync(stack, progress, cancellationToken);
+
+        public Task<Stacks.StackChanges> UpdateReplacingAsync(Stacks.StackId stack, IReadOnlyList<string> replace, IProgress<string> progress, CancellationToken cancellationToken) => inner.UpdateReplacingAsync(stack, replace, progress, cancellationToken);
 
         public Task<IReadOnlyDictionary<string, object?>> GetOutputsAsync(Stacks.StackId stack, CancellationToken cancellationToken) => inner.GetOutputsAsync(stack, cancellationToken);
 

@@ -20,9 +20,9 @@ public sealed class SharedStackTests
     [Fact]
     public void ShippedSharedConfig_Binds_WithOneDatabasePerTenant()
     {
-        var settings = SharedStackSettings.Bind(SharedConfig(), "shared");
+        var settings = SharedStackSettings.Bind(SharedConfig(), "shared", []);
         settings.Tenants.Select(t => t.Database).ShouldBe(["tenant_acme", "tenant_bar", "tenant_foo", "tenant_test_canary", "tenant_widgets"]);
-        settings.Postgres.ShouldBeNull();
+        settings.Postgres!.Host.ShouldBe("autocom-db-rw.autocom.svc.cluster.local");
         settings.Facts.Services.Count.ShouldBe(8);
         settings.PsaVersion.ShouldBe("v1.32");
     }
@@ -34,7 +34,7 @@ public sealed class SharedStackTests
         config["registryToken"] = "glpat-plain";
         config["appSecretKeys"]!.AsArray().Add("STRIPE_SECRET");
         config["postgres"] = new JsonObject { ["host"] = "db.internal", ["sslmode"] = "sometimes" };
-        var e = Should.Throw<RingConfigException>(() => SharedStackSettings.Bind(config, "shared"));
+        var e = Should.Throw<RingConfigException>(() => SharedStackSettings.Bind(config, "shared", []));
         e.Problems.Select(p => p.Message).ShouldBe(
         [
             "shared stack 'shared': registryToken must be set as a secret: pulumi config set --secret registryToken (got (value hidden))",
@@ -47,7 +47,7 @@ public sealed class SharedStackTests
     [Fact]
     public void EveryShippedAppSecretKey_HasASource()
     {
-        var declared = SharedStackSettings.Bind(SharedConfig(), "shared").Facts.AppSecretKeys;
+        var declared = SharedStackSettings.Bind(SharedConfig(), "shared", []).Facts.AppSecretKeys;
         declared.ShouldBe(SharedSecretCatalog.AllKeys.ToList());
     }
 

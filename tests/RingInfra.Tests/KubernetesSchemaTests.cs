@@ -34,7 +34,8 @@ public sealed class KubernetesSchemaTests
     public void TheSharedStacksObjects_UseOnlyFieldsOfTheApi()
     {
         var facts = Repo.LoadFleet().Shared;
-        var objects = SharedRenderer.IngressPolicies(facts).Append(SharedRenderer.Namespace(facts, "v1.32"));
+        var objects = SharedRenderer.IngressPolicies(facts).Append(SharedRenderer.Namespace(facts, "v1.32")).Concat(SharedServiceObjects.Render(facts, "rev-1"));
+        objects.Count(o => o.Kind == "PersistentVolumeClaim").ShouldBe(3);
         objects.SelectMany(o => Check(o)).ToList().ShouldBeEmpty();
     }
 

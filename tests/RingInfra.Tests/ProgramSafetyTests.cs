@@ -35,7 +35,8 @@ public sealed class ProgramSafetyTests
     [Fact]
     public async Task EveryKubernetesResourceAndComponent_OfTheSharedStack_NamesTheProviderExplicitly()
     {
-        var run = await StackRun.SharedAsync(PulumiConfig.ForShared());
+        var run = await StackRun.SharedAsync(PulumiConfig.ForShared(new Dictionary<string, string> { ["ring-infra-shared:postgresPassword"] = "pw" }), ["ring-infra-shared:postgresPassword"]);
+        run.Mocks.OfType("kubernetes:yaml/v2:ConfigGroup").Select(g => g.Name).ShouldContain("shared-services");
         AssertExplicitProviders(run);
     }
 

@@ -47,6 +47,13 @@ public sealed class AutomationStackRunner : IStackRunner
         StackConfigFile.Set(_root, stack, key, StackConfigFile.Parse(value));
     }
 
+    /// <summary>The CLI encrypts it with the stack's secrets provider (<c>config set --secret</c>); a secret is a string, so no retyping.</summary>
+    public async Task SetSecretConfigAsync(StackId stack, string key, string value, CancellationToken cancellationToken)
+    {
+        var s = await GetAsync(stack, cancellationToken).ConfigureAwait(false);
+        await s.SetConfigAsync(key, new ConfigValue(value, isSecret: true), path: false, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<StackChanges> PreviewAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken)
     {
         var s = await GetAsync(stack, cancellationToken).ConfigureAwait(false);
@@ -54,10 +61,19 @@ public sealed class AutomationStackRunner : IStackRunner
         return Changes(result.ChangeSummary, result.StandardOutput);
     }
 
-    public async Task<StackChanges> UpdateAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken)
+    public Task<StackChanges> UpdateAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken) =>
+        UpdateReplacingAsync(stack, [], progress, cancellationToken);
+
+    public async Task<StackChanges> UpdateReplacingAsync(StackId stack, IReadOnlyList<string> replace, IProgress<string> progress, CancellationToken cancellationToken)
     {
         var s = await GetAsync(stack, cancellationToken).ConfigureAwait(false);
-        var result = await Cancellable(stack, s, () => Guard(stack, () => s.UpAsync(new UpOptions { OnStandardOutput = progress.Report }, cancellationToken)), cancellationToken).ConfigureAwait(false);
+        var options = new UpOptions { OnStandardOutput = progress.Report };
+        if (replace.Count > 0)
+        {
+            options.Replace = [.. replace];
+        }
+
+        var result = await Cancellable(stack, s, () => Guard(stack, () => s.UpAsync(options, cancellationToken)), cancellationToken).ConfigureAwait(false);
         if (result.Summary.Result != UpdateState.Succeeded)
         {
             throw new StackUpdateFailedException(stack, $"update ended {result.Summary.Result}: {result.Summary.Message}");

@@ -11,9 +11,18 @@ public interface IStackRunner
 
     Task SetConfigAsync(StackId stack, string key, string value, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Sets <paramref name="key"/> as secret config (<c>pulumi config set --secret</c>: encrypted in the stack file with
+    /// the stack's secrets provider). The value is a plain string and never appears in a log or an error.
+    /// </summary>
+    Task SetSecretConfigAsync(StackId stack, string key, string value, CancellationToken cancellationToken);
+
     Task<StackChanges> PreviewAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken);
 
     Task<StackChanges> UpdateAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken);
+
+    /// <summary>An update that replaces the resources named by <paramref name="replace"/> (URNs; <c>pulumi up --replace</c>).</summary>
+    Task<StackChanges> UpdateReplacingAsync(StackId stack, IReadOnlyList<string> replace, IProgress<string> progress, CancellationToken cancellationToken);
 
     Task<IReadOnlyDictionary<string, object?>> GetOutputsAsync(StackId stack, CancellationToken cancellationToken);
 

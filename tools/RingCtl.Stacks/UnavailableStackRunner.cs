@@ -20,9 +20,13 @@ public sealed class UnavailableStackRunner : IStackRunner
 
     public Task SetConfigAsync(StackId stack, string key, string value, CancellationToken cancellationToken) => throw Fail();
 
+    public Task SetSecretConfigAsync(StackId stack, string key, string value, CancellationToken cancellationToken) => throw Fail();
+
     public Task<StackChanges> PreviewAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken) => throw Fail();
 
     public Task<StackChanges> UpdateAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken) => throw Fail();
+
+    public Task<StackChanges> UpdateReplacingAsync(StackId stack, IReadOnlyList<string> replace, IProgress<string> progress, CancellationToken cancellationToken) => throw Fail();
 
     public Task<IReadOnlyDictionary<string, object?>> GetOutputsAsync(StackId stack, CancellationToken cancellationToken) => throw Fail();
 

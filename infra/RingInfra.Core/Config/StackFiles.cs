@@ -10,7 +10,11 @@ namespace RingInfra.Core.Config;
 public static class StackFiles
 {
     /// <summary>A stack file's config split into this project's keys and everyone else's.</summary>
-    public sealed record StackConfig(JsonObject Own, JsonObject Others);
+    public sealed record StackConfig(JsonObject Own, JsonObject Others)
+    {
+        /// <summary>This project's keys set as secrets (<c>secure:</c>): their names only, never a value.</summary>
+        public IReadOnlyList<string> SecretKeys { get; init; } = [];
+    }
 
     /// <summary>Project-level defaults from <c>Pulumi.yaml</c>: <c>key: {default|value: …}</c> or <c>key: value</c>.</summary>
     public static JsonObject ReadProjectDefaults(string text, string source, string project, List<ConfigProblem> problems)
@@ -48,6 +52,7 @@ public static class StackFiles
         var root = Yaml.ParseDocument(text, source) as JsonObject ?? [];
         var own = new JsonObject();
         var others = new JsonObject();
+        var secretKeys = new List<string>();
         foreach (var (key, value) in Node.Obj(root, "config") ?? [])
         {
             var shortKey = ShortKey(key, project);
@@ -57,7 +62,7 @@ public static class StackFiles
             }
             else if (value is JsonObject o && o.ContainsKey("secure") && secretsAllowed)
             {
-                continue;
+                secretKeys.Add(shortKey);
             }
             else if (value is JsonObject o2 && o2.ContainsKey("secure"))
             {
@@ -69,7 +74,7 @@ public static class StackFiles
             }
         }
 
-        return new StackConfig(own, others);
+        return new StackConfig(own, others) { SecretKeys = secretKeys };
     }
 
     private static string? ShortKey(string key, string project)

@@ -127,7 +127,18 @@ public static class FleetLoader
         }
     }
 
-    private static SharedFacts? LoadShared(IRepositoryFiles files, List<ConfigProblem> problems)
+    /// <summary>The shared stack's whole settings from its file (where each credential comes from included); throws <see cref="RingConfigException"/>.</summary>
+    public static SharedStackSettings LoadSharedSettings(IRepositoryFiles files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var problems = new List<ConfigProblem>();
+        var settings = LoadSharedSettings(files, problems);
+        return problems.Count == 0 && settings is not null ? settings : throw new RingConfigException(problems);
+    }
+
+    private static SharedFacts? LoadShared(IRepositoryFiles files, List<ConfigProblem> problems) => LoadSharedSettings(files, problems)?.Facts;
+
+    private static SharedStackSettings? LoadSharedSettings(IRepositoryFiles files, List<ConfigProblem> problems)
     {
         var text = files.ReadText(SharedStackFile);
         if (text is null)
@@ -139,7 +150,7 @@ public static class FleetLoader
         return ReadSafely(problems, SharedStackFile, () =>
         {
             var stack = StackFiles.ReadStackConfig(text, SharedStackFile, SharedFactsReader.Project, $"shared stack '{SharedStackFile}'", problems, secretsAllowed: true);
-            return SharedStackSettings.Bind(stack.Own, SharedStackFile).Facts;
+            return SharedStackSettings.Bind(stack.Own, SharedStackFile, stack.SecretKeys);
         });
     }
 

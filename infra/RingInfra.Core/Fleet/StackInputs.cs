@@ -40,9 +40,14 @@ public static class StackInputs
         return problems.Count == 0 && ring is not null ? ring : throw new RingConfigException(problems);
     }
 
-    /// <summary>The shared stack's settings from its config getter (namespace <c>ring-infra-shared</c>).</summary>
-    public static SharedStackSettings LoadShared(string stack, Func<string, string?> get)
+    /// <summary>
+    /// The shared stack's settings from its config getter (namespace <c>ring-infra-shared</c>) and which secret config
+    /// keys are set (<paramref name="hasSecret"/>: presence only, no value is read here).
+    /// </summary>
+    public static SharedStackSettings LoadShared(string stack, Func<string, string?> get, Func<string, bool> hasSecret)
     {
+        ArgumentNullException.ThrowIfNull(get);
+        ArgumentNullException.ThrowIfNull(hasSecret);
         var problems = new List<ConfigProblem>();
         var keys = SharedFactsReader.FactKeys.Concat(SharedStackSettings.OwnKeys).Distinct();
         var layer = RawConfig.ToLayer(keys.Select(k => new KeyValuePair<string, string?>(k, get(k))), $"shared stack '{stack}'", problems, SharedStructured);
@@ -51,6 +56,14 @@ public static class StackInputs
             throw new RingConfigException(problems);
         }
 
-        return SharedStackSettings.Bind(layer, stack);
+        // appKey is either the plain word `generate` or a secret (an imported key, which never reads "generate": Laravel's are base64:…).
+        var generate = get("appKey") == SharedSecretCatalog.GenerateAppKey;
+        if (generate)
+        {
+            layer["appKey"] = SharedSecretCatalog.GenerateAppKey;
+        }
+
+        var secrets = SharedSecretCatalog.SecretConfigKeys.Where(k => k == "appKey" ? !generate && hasSecret(k) : hasSecret(k)).ToList();
+        return SharedStackSettings.Bind(layer, stack, secrets);
     }
 }

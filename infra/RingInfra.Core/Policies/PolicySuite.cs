@@ -41,6 +41,17 @@ public static class PolicySuite
     }
 
     /// <summary>
+    /// The shared stack's violations: PSA restricted on the pods it deploys (the managed services), and its ingress
+    /// policies against every ring's pods (a shared policy selecting a ring's pods would open them).
+    /// </summary>
+    public static IReadOnlyList<Violation> CheckShared(SharedFacts shared, IReadOnlyList<RenderedRing> rings)
+    {
+        ArgumentNullException.ThrowIfNull(shared);
+        var objects = SharedRenderer.Objects(shared);
+        return [.. objects.SelectMany(o => PodSecurity.CheckRestricted(o.Body)), .. SharedPolicyIsolation.Check(SharedRenderer.IngressPolicies(shared), rings)];
+    }
+
+    /// <summary>
     /// Each of <paramref name="rings"/>' violations as <c>lint</c> prints them, in <paramref name="fleet"/> (one render of
     /// every ring: fleet-wide rules see them all): what the policy gate judges before a change.
     /// </summary>

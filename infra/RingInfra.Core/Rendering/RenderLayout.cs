@@ -16,21 +16,28 @@ public static class RenderLayout
     public const string SecretsFile = "secrets-from-stack.yaml";
 
     private const string SecretsHeader =
-        "# Keys only: the values come from the shared stack's secret outputs, written by `pulumi up` of the ring\n" +
-        "# stack. Not listed in kustomization.yaml, so `kubectl apply -k` can never blank a live Secret.\n";
+        "# Keys only: the values come from the shared stack's secrets, written by `pulumi up` of the stack.\n" +
+        "# Not listed in kustomization.yaml, so `kubectl apply -k` can never blank a live Secret.\n";
 
     /// <summary>File name → content, in a stable order; the Secrets' file, then the kustomization, come last.</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> Files(RenderedRing ring)
     {
         ArgumentNullException.ThrowIfNull(ring);
-        var files = ring.Objects.Where(o => o.Kind != "Secret").Select(o => new KeyValuePair<string, string>(o.FileName, o.ToYaml())).ToList();
+        return Files(ring.Objects);
+    }
+
+    /// <summary>The same layout for any objects (<c>render shared --out</c>).</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> Files(IReadOnlyList<KubeObject> objects)
+    {
+        ArgumentNullException.ThrowIfNull(objects);
+        var files = objects.Where(o => o.Kind != "Secret").Select(o => new KeyValuePair<string, string>(o.FileName, o.ToYaml())).ToList();
         var kustomization = new JsonObject
         {
             ["apiVersion"] = "kustomize.config.k8s.io/v1beta1",
             ["kind"] = "Kustomization",
             ["resources"] = new JsonArray([.. files.Select(f => (JsonNode?)JsonValue.Create(f.Key))]),
         };
-        var secrets = ring.Objects.Where(o => o.Kind == "Secret").ToList();
+        var secrets = objects.Where(o => o.Kind == "Secret").ToList();
         if (secrets.Count > 0)
         {
             files.Add(new(SecretsFile, SecretsHeader + Yaml.WriteAll(secrets.Select(s => (JsonNode?)s.Body))));

@@ -34,6 +34,13 @@ public static class SharedRenderer
     public static IReadOnlyList<KubeObject> IngressPolicies(SharedFacts facts) =>
         [.. facts.Services.Where(s => s.Namespace == facts.Namespace).Select(s => Policy(facts, s))];
 
+    /// <summary>
+    /// What <c>ringctl render shared</c> prints and <c>lint shared</c> checks: the ingress policies, then the managed
+    /// services' objects (their credentials Secret with keys only). The namespace is the program's own typed resource.
+    /// </summary>
+    public static IReadOnlyList<KubeObject> Objects(SharedFacts facts) =>
+        [.. IngressPolicies(facts), .. SharedServiceObjects.Render(facts, facts.SecretsRevision)];
+
     /// <summary>The shared stack's policies as one YAML stream (the ConfigGroup's input).</summary>
     public static string IngressPoliciesYaml(SharedFacts facts) => Yaml.WriteAll(IngressPolicies(facts).Select(p => (JsonNode?)p.Body));
 

@@ -17,7 +17,7 @@ public static class SharedFactsReader
     /// <summary>Keys of the shared stack's config that hold the facts rings read (the rest is the shared stack's own business).</summary>
     public static readonly IReadOnlyList<string> FactKeys = ["allowIngress", "appSecretKeys", "clusterDomain", "config", "connectorCredentials", "namespace", "namespacePodSecurity", "secretsRevision", "services"];
 
-    private static readonly string[] ServiceKeys = ["host", "namespace", "podLabels", "podSecurity", "port", "targetPort"];
+    private static readonly string[] ServiceKeys = ["host", "image", "managed", "namespace", "podLabels", "podSecurity", "port", "replicas", "storage", "targetPort"];
 
     private static readonly string[] AllowKeys = ["namespace", "podLabels", "ports", "services"];
 
@@ -88,12 +88,18 @@ public static class SharedFactsReader
             var serviceNs = r.String(s["namespace"], key + ".namespace", Names.IsDnsLabel, Names.DnsLabelRule) ?? ns;
             var targetPort = r.Int(s["targetPort"], key + ".targetPort", 1, 65535);
             var podSecurity = r.String(s["podSecurity"], key + ".podSecurity", PodSecurityLevels.Contains, $"must be one of {string.Join(", ", PodSecurityLevels)}");
+            var managed = ReadManaged(r, s, key, name, serviceNs, ns, podSecurity);
             services.Add(new SharedService(name, serviceNs, port ?? 0, [.. labels.OrderBy(l => l.Key, StringComparer.Ordinal)])
             {
                 TargetPort = targetPort ?? port ?? 0,
                 ClusterDomain = clusterDomain,
-                PodSecurity = podSecurity,
+                PodSecurity = managed.Managed ? "restricted" : podSecurity,
                 HostOverride = r.String(s["host"], key + ".host", Names.IsDnsName, "must be a DNS name"),
+                Managed = managed.Managed,
+                Image = managed.Image,
+                Replicas = managed.Replicas,
+                StorageSize = managed.StorageSize,
+                StorageClass = managed.StorageClass,
             });
         }
 
@@ -205,5 +211,55 @@ public static class SharedFactsReader
         }
 
         return [.. allows.OrderBy(a => a.Name, StringComparer.Ordinal)];
+    }
+
+    private sealed record ManagedSettings(bool Managed, string? Image, int Replicas, string StorageSize, string? StorageClass);
+
+    /// <summary><c>managed</c>, <c>image</c>, <c>replicas</c> and <c>storage: {size, storageClass}</c> of one catalog service.</summary>
+    private static ManagedSettings ReadManaged(ValueReader r, JsonObject s, string key, string name, string serviceNs, string sharedNs, string? podSecurity)
+    {
+        var managed = r.Bool(s["managed"], key + ".managed") ?? false;
+        var kind = ManagedServiceKind.Find(name);
+        if (managed && kind is null)
+        {
+            r.Problem(key + ".managed", "true", $"is only possible for {ManagedServiceKind.Names} (PostgreSQL and anything else stay external)");
+        }
+
+        if (managed && serviceNs != sharedNs)
+        {
+            r.Problem(key + ".namespace", serviceNs, $"must be the shared namespace {sharedNs} for a managed service (the shared stack deploys it there)");
+        }
+
+        if (managed && podSecurity is not null and not "restricted")
+        {
+            r.Problem(key + ".podSecurity", podSecurity, "must be restricted (or left out) for a managed service: the shared stack's pods pass PSA restricted");
+        }
+
+        var image = r.String(s["image"], key + ".image", RingConfigBinder.IsImage, RingConfigBinder.ImageRule);
+        if (managed && kind is not null && image is null && kind.DefaultImage is null)
+        {
+            r.Problem(key + ".image", "nothing", $"is required to deploy {name} (an image reference with an explicit tag)");
+        }
+
+        var replicas = r.Int(s["replicas"], key + ".replicas", 1, 20) ?? 2;
+        if (s["replicas"] is not null && kind?.Stateful == true)
+        {
+            r.Problem(key + ".replicas", Node.Show(s["replicas"]), $"cannot be set for {name}: it runs one pod on its volume");
+        }
+
+        var size = "10Gi";
+        string? storageClass = null;
+        if (r.Map(s["storage"], key + ".storage") is { } storage)
+        {
+            r.OnlyKeys(storage, key + ".storage.", ["size", "storageClass"]);
+            size = r.String(storage["size"], key + ".storage.size", v => Quantity.ParseMemory(v) is > 0, "must be a size such as 10Gi") ?? size;
+            storageClass = r.String(storage["storageClass"], key + ".storage.storageClass", Names.IsDnsName, "must be a storage class name");
+            if (kind is { Stateful: false })
+            {
+                r.Problem(key + ".storage", "(storage)", $"cannot be set for {name}: it is stateless");
+            }
+        }
+
+        return new ManagedSettings(managed, image ?? (managed ? kind?.DefaultImage : null), replicas, size, storageClass);
     }
 }

@@ -23,6 +23,21 @@ public sealed record SharedService(string Name, string Namespace, int Port, IRea
     /// <summary>A DNS name the catalog gives explicitly (the shared stack's exports carry the one it computed).</summary>
     public string? HostOverride { get; init; }
 
+    /// <summary>Deployed by the shared stack (<c>services.&lt;name&gt;.managed</c>), not only catalogued; see <see cref="ManagedServiceKind"/>.</summary>
+    public bool Managed { get; init; }
+
+    /// <summary>A managed service's image (the kind's default for redis, minio and meilisearch; required for the others).</summary>
+    public string? Image { get; init; }
+
+    /// <summary>A managed stateless service's replicas (stateful ones run one pod on their volume).</summary>
+    public int Replicas { get; init; } = 2;
+
+    /// <summary>A managed stateful service's volume size.</summary>
+    public string StorageSize { get; init; } = "10Gi";
+
+    /// <summary>A managed stateful service's storage class; null: the cluster's default.</summary>
+    public string? StorageClass { get; init; }
+
     /// <summary>The in-cluster DNS name an ExternalName alias points at.</summary>
     public string Host => HostOverride ?? $"{Name}.{Namespace}.svc.{ClusterDomain}";
 }

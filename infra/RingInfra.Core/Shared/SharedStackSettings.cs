@@ -31,9 +31,17 @@ public sealed record SharedStackSettings
     /// <summary>Pod Security Admission version pinned on the shared namespace (as on every ring's).</summary>
     public required string PsaVersion { get; init; }
 
-    /// <summary>Binds and validates the shared stack's config (short keys); throws <see cref="RingConfigException"/> with every problem.</summary>
-    public static SharedStackSettings Bind(JsonObject config, string source)
+    /// <summary>Where each credential comes from (<see cref="SharedSecretCatalog.Sources"/>): imported or generated.</summary>
+    public IReadOnlyDictionary<string, CredentialSource> SecretSources { get; init; } = new Dictionary<string, CredentialSource>();
+
+    /// <summary>
+    /// Binds and validates the shared stack's config (short keys); throws <see cref="RingConfigException"/> with every
+    /// problem. <paramref name="secretConfig"/> names the secret config keys that are set (their values stay with Pulumi).
+    /// </summary>
+    public static SharedStackSettings Bind(JsonObject config, string source, IReadOnlyCollection<string> secretConfig)
     {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(secretConfig);
         var problems = new List<ConfigProblem>();
         SharedFacts? facts = null;
         try
@@ -46,7 +54,8 @@ public sealed record SharedStackSettings
         }
 
         var r = new ValueReader($"shared stack '{source}'", problems);
-        foreach (var secretKey in SharedSecretCatalog.SecretConfigKeys.Where(config.ContainsKey))
+        var generateAppKey = config["appKey"] is JsonValue v && v.TryGetValue<string>(out var word) && word == SharedSecretCatalog.GenerateAppKey;
+        foreach (var secretKey in SharedSecretCatalog.SecretConfigKeys.Where(k => config.ContainsKey(k) && !(k == "appKey" && generateAppKey)))
         {
             r.Problem(secretKey, "(value hidden)", "must be set as a secret: pulumi config set --secret " + secretKey);
         }
@@ -68,12 +77,22 @@ public sealed record SharedStackSettings
             }
         }
 
+        IReadOnlyDictionary<string, CredentialSource> sources = new Dictionary<string, CredentialSource>();
+        if (facts is not null)
+        {
+            sources = SharedSecretCatalog.Sources(facts.AppSecretKeys, secretConfig, facts.Services, generateAppKey, postgres is not null, r);
+        }
+
         if (problems.Count > 0 || facts is null)
         {
             throw new RingConfigException(problems);
         }
 
-        return new SharedStackSettings { Facts = facts, Tenants = tenants, Postgres = postgres, RegistryServer = server, RegistryUsername = user, DbUsername = dbUser, PsaVersion = psa };
+        return new SharedStackSettings
+        {
+            Facts = facts, Tenants = tenants, Postgres = postgres, RegistryServer = server, RegistryUsername = user, DbUsername = dbUser, PsaVersion = psa,
+            SecretSources = sources,
+        };
     }
 
     private static List<TenantDatabase> ReadTenants(ValueReader r, JsonNode? node)

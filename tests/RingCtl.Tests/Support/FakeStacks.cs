@@ -58,10 +58,28 @@ public sealed class FakeStacks : IStackRunner
         return Task.CompletedTask;
     }
 
+    /// <summary>Records the key only (as a real log would); the value is kept for the test to compare, never in <see cref="Calls"/>.</summary>
+    public Task SetSecretConfigAsync(StackId stack, string key, string value, CancellationToken cancellationToken)
+    {
+        Record($"config-secret {stack.Name} {key}");
+        SecretConfig[(stack.Name, key)] = value;
+        StackConfigFile.Set(_root, stack, key, new System.Text.Json.Nodes.JsonObject { ["secure"] = "v1:fake" });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Secret config set through <see cref="SetSecretConfigAsync"/>, by (stack, key).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<(string Stack, string Key), string> SecretConfig { get; } = new();
+
     public Task<StackChanges> PreviewAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken)
     {
         Record($"preview {stack.Name}");
         return Task.FromResult(StackChanges.None);
+    }
+
+    public Task<StackChanges> UpdateReplacingAsync(StackId stack, IReadOnlyList<string> replace, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        Record($"replace {stack.Name} {string.Join(' ', replace)}");
+        return UpdateAsync(stack, progress, cancellationToken);
     }
 
     public async Task<StackChanges> UpdateAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken)

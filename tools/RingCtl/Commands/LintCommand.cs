@@ -33,6 +33,11 @@ public static class LintCommand
             }
 
             var session = FleetSession.Open(parse, globals, context);
+            if (parse.GetValue(rings) is ["shared"])
+            {
+                return LintShared(context, session, json);
+            }
+
             var (targets, violations) = session.RenderAndCheck(session.Select(parse.GetValue(rings) ?? [], parse.GetValue(all), defaultAll: true));
             var objects = targets.Sum(r => r.Objects.Count);
             if (json)
@@ -57,6 +62,28 @@ public static class LintCommand
             return violations.Count == 0 ? ExitCodes.Ok : ExitCodes.PolicyViolation;
         });
         return command;
+    }
+
+    /// <summary><c>lint shared</c>: PSA restricted on the services the shared stack deploys, its policies against every ring's pods.</summary>
+    private static int LintShared(CliContext context, FleetSession session, bool json)
+    {
+        var objects = RingInfra.Core.Rendering.SharedRenderer.Objects(session.Fleet.Shared);
+        var violations = PolicySuite.CheckShared(session.Fleet.Shared, RingInfra.Core.Rendering.RingRenderer.RenderAll(session.Fleet));
+        if (json)
+        {
+            JsonOutput.Write(context, new JsonObject { ["objects"] = objects.Count, ["violations"] = JsonOutput.Violations(violations) });
+        }
+        else
+        {
+            foreach (var v in violations)
+            {
+                context.Out.WriteLine(v.Message);
+            }
+
+            context.Err.WriteLine($"lint shared: {objects.Count} objects, {violations.Count} violation(s)");
+        }
+
+        return violations.Count == 0 ? ExitCodes.Ok : ExitCodes.PolicyViolation;
     }
 
     private static int LintManifests(CliContext context, string[] paths, bool json)

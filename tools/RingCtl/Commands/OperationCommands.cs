@@ -163,7 +163,221 @@ public static class OperationCommands
                 written, $"sync({string.Join(",", Rollout.Order(rings).Select(r => r.Name))}): stack files from the registry", session.Operations.Actor);
             return ExitCodes.Ok;
         });
-        return new Command("secrets", "The shared stack's secrets") { sync };
+        return new Command("secrets", "The shared stack's secrets") { sync, Import(context, globals), Rotate(context, globals) };
+    }
+
+    /// <summary>The override that lets <c>secrets rotate</c> replace APP_KEY (not a gate: a confirmation that old data is given up).</summary>
+    private const string AppKeyOverride = "app-key";
+
+    /// <summary>
+    /// <c>secrets rotate KEY… --reason … [--from-file F…] [--override app-key]</c>: a generated key is regenerated (its
+    /// Pulumi.Random resource replaced), an imported one takes its new value from a Secret manifest; then the shared stack
+    /// and every ring are updated as a sync, through the sync's gates. Everything is checked before any stack is touched.
+    /// </summary>
+    private static Command Rotate(CliContext context, GlobalOptions globals)
+    {
+        var keys = new Argument<string[]>("keys") { Description = "App secret keys (REDIS_PASSWORD) or their config keys (redisPassword)", Arity = ArgumentArity.OneOrMore };
+        var fromFile = new Option<string[]>("--from-file") { Description = "Secret manifests with the new values of imported keys (kubectl get secret … -o yaml, or stringData)", AllowMultipleArgumentsPerToken = true };
+        var (yes, reason) = (CommonOptions.Yes(), CommonOptions.Reason());
+        var (overrides, approvedBy) = (CommonOptions.Override(), CommonOptions.ApprovedBy());
+        overrides.Description += $"; {AppKeyOverride} allows rotating APP_KEY";
+        var dryRun = CommonOptions.DryRun();
+        dryRun.Description = "Decide the gates and say what would be rotated; change nothing (needs no Pulumi)";
+        var commit = CommonOptions.Commit();
+        var command = new Command("rotate", "Rotate shared credentials: regenerate generated ones, set imported ones from --from-file, then roll the shared stack and every ring as a sync")
+        {
+            keys, fromFile, overrides, approvedBy, yes, reason, dryRun, commit,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var given = (parse.GetValue(overrides) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var appKeyAllowed = given.Contains(AppKeyOverride, StringComparer.Ordinal);
+            var gateOverrides = string.Join(",", given.Where(g => g != AppKeyOverride));
+            if (string.IsNullOrWhiteSpace(parse.GetValue(reason)))
+            {
+                throw new CommandException(ExitCodes.Usage, "secrets rotate: --reason is required (the log records why credentials were rotated)");
+            }
+
+            var consent = ChangeGuard.Consent.Parse(gateOverrides.Length == 0 ? null : gateOverrides, parse.GetValue(approvedBy), parse.GetValue(reason));
+            var root = RepositoryRoot.Find(parse.GetValue(globals.Root), context.WorkingDirectory);
+            var rotation = PlanRotation(context, root, parse.GetValue(keys) ?? [], parse.GetValue(fromFile) ?? [], appKeyAllowed);
+            await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
+            var rollout = new Rollout(session.Operations);
+            var rings = await rollout.ActiveAsync((await session.Operations.LoadFleetAsync(ct).ConfigureAwait(false)).Rings, ct).ConfigureAwait(false);
+            var summary = $"rotate {string.Join(", ", rotation.Keys)} ({(rotation.Replace.Count > 0 ? "regenerated: " + rotation.Replace.Count : "")}{(rotation.Replace.Count > 0 && rotation.Imported.Count > 0 ? ", " : "")}{(rotation.Imported.Count > 0 ? "set from --from-file: " + rotation.Imported.Count : "")})";
+            if (parse.GetValue(dryRun))
+            {
+                return DryRun(context, parse.GetValue(globals.Json), "secrets rotate", await rollout.DecideAsync(ChangePath.SecretsSync, rings, consent, ct).ConfigureAwait(false), rings,
+                    $"would {summary}, update the shared stack, then {string.Join(", ", Rollout.Order(rings).Select(r => r.Name))}");
+            }
+
+            var written = RepositoryChanges.Begin(session.Root, parse.GetValue(commit));
+            Confirmation.Require(context, $"{summary} and update the shared stack and {rings.Count} ring stack(s)?", parse.GetValue(yes));
+            var (id, revision) = await rollout.SecretsRotateAsync(rings, rotation, consent, parse.GetValue(reason)!, ct).ConfigureAwait(false);
+            TenantCommands.Done(context, parse.GetValue(globals.Json),
+                new JsonObject { ["operation"] = id, ["rotated"] = JsonOutput.Strings(rotation.Keys), ["secretsRevision"] = revision, ["rings"] = JsonOutput.Strings(Rollout.Order(rings).Select(r => r.Name)) },
+                $"rotated {string.Join(", ", rotation.Keys)}; secrets revision {revision} rolled through {string.Join(", ", Rollout.Order(rings).Select(r => r.Name))} (operation #{id})",
+                written, $"rotate({string.Join(",", rotation.Keys)}): the shared stack's secret config", session.Operations.Actor);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Decides, from the shared stack file, how each key is rotated; every problem is a usage error (exit 2) before any stack or registry.</summary>
+    private static SecretRotation PlanRotation(CliContext context, string root, string[] names, string[] files, bool appKeyAllowed)
+    {
+        RingInfra.Core.Shared.SharedStackSettings settings;
+        RingInfra.Core.Shared.SecretImportPlan? values = null;
+        try
+        {
+            settings = RingInfra.Core.Fleet.FleetLoader.LoadSharedSettings(new RingInfra.Core.Fleet.DirectoryFiles(root));
+            if (files.Length > 0)
+            {
+                values = RingInfra.Core.Shared.SecretImport.Plan([.. files.Select(f => Path.GetFullPath(f, context.WorkingDirectory)).Select(f => File.Exists(f)
+                    ? new KeyValuePair<string, string>(Path.GetFileName(f), File.ReadAllText(f))
+                    : throw new CommandException(ExitCodes.Usage, $"secrets rotate: --from-file {f} does not exist"))]);
+            }
+        }
+        catch (RingInfra.Core.Config.RingConfigException e)
+        {
+            throw new CommandException(ExitCodes.Usage, "secrets rotate: invalid input:" + Environment.NewLine + string.Join(Environment.NewLine, e.Problems.Select(p => "  " + p.Message)));
+        }
+
+        var problems = new List<string>();
+        var keys = new List<string>();
+        var imported = new List<KeyValuePair<string, string>>();
+        var replace = new List<string>();
+        foreach (var name in names.Distinct(StringComparer.Ordinal))
+        {
+            if (RingInfra.Core.Shared.SharedSecretCatalog.Find(name) is not { } c || !settings.SecretSources.TryGetValue(c.Key, out var source))
+            {
+                problems.Add($"{name}: must be a credential of the shared stack: {string.Join(", ", settings.SecretSources.Keys)}");
+                continue;
+            }
+
+            if (c.Key == "APP_KEY" && !appKeyAllowed)
+            {
+                problems.Add($"APP_KEY: rotating it makes everything encrypted under the old key unreadable (encrypted columns and casts, sessions, signed URLs); re-encrypt first, then add --override {AppKeyOverride}");
+                continue;
+            }
+
+            var value = values?.Keys.FirstOrDefault(k => k.Key == c.Key);
+            if (source == RingInfra.Core.Shared.CredentialSource.Generated)
+            {
+                if (value is not null)
+                {
+                    problems.Add($"{c.Key}: is generated by the shared stack, so it is rotated by regenerating it; leave it out of --from-file (or import it first to adopt a value)");
+                    continue;
+                }
+
+                replace.Add(RingInfra.Core.Shared.SharedSecretCatalog.GeneratedUrn("shared", c));
+            }
+            else if (value is null)
+            {
+                problems.Add($"{c.Key}: is imported ({c.ConfigKey}), so its new value must come from --from-file (a Secret manifest with {c.Key})");
+                continue;
+            }
+            else
+            {
+                imported.Add(new($"{RingInfra.Core.Shared.SharedFactsReader.Project}:{c.ConfigKey}", value.Value));
+            }
+
+            keys.Add(c.Key);
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new CommandException(ExitCodes.Usage, "secrets rotate:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  " + p)));
+        }
+
+        if (keys.Contains("APP_KEY"))
+        {
+            context.Err.WriteLine("warning: APP_KEY is rotated: data encrypted under the old key (encrypted columns and casts, sessions, signed URLs) can no longer be read");
+        }
+
+        return new SecretRotation(keys, imported, replace);
+    }
+
+    /// <summary>
+    /// <c>secrets import FILE… [--dry-run]</c>: adopts an existing platform's secrets (issue 15). Every file is read and
+    /// checked before any stack is touched; each key the shared stack knows becomes its secret config through the
+    /// Automation API, and only key names are ever printed.
+    /// </summary>
+    private static Command Import(CliContext context, GlobalOptions globals)
+    {
+        var files = new Argument<string[]>("files") { Description = "Secret manifests (kubectl get secret NAME -n NS -o yaml), data base64 or stringData", Arity = ArgumentArity.OneOrMore };
+        var dryRun = CommonOptions.DryRun();
+        dryRun.Description = "Read and check the files, say which keys would be set; change nothing (needs no Pulumi)";
+        var command = new Command("import", "Set each key of existing Secret manifests that the shared stack knows as its secret config; unknown keys are listed and skipped") { files, dryRun };
+        command.SetAction(async (parse, ct) =>
+        {
+            var root = RepositoryRoot.Find(parse.GetValue(globals.Root), context.WorkingDirectory);
+            var inputs = new List<KeyValuePair<string, string>>();
+            foreach (var file in parse.GetValue(files) ?? [])
+            {
+                var path = Path.GetFullPath(file, context.WorkingDirectory);
+                if (!File.Exists(path))
+                {
+                    throw new CommandException(ExitCodes.Usage, $"secrets import: {file} does not exist");
+                }
+
+                inputs.Add(new(file, File.ReadAllText(path)));
+            }
+
+            RingInfra.Core.Shared.SecretImportPlan plan;
+            try
+            {
+                plan = RingInfra.Core.Shared.SecretImport.Plan(inputs);
+            }
+            catch (RingInfra.Core.Config.RingConfigException e)
+            {
+                throw new CommandException(ExitCodes.Usage, "secrets import: invalid input:" + Environment.NewLine + string.Join(Environment.NewLine, e.Problems.Select(p => "  " + p.Message)));
+            }
+
+            var json = parse.GetValue(globals.Json);
+            if (!parse.GetValue(dryRun))
+            {
+                var stacks = context.StackRunnerFactory(root);
+                var shared = Stacks.StackId.SharedStack();
+                await stacks.SelectOrCreateAsync(shared, ct).ConfigureAwait(false);
+                foreach (var k in plan.Keys)
+                {
+                    var key = $"{RingInfra.Core.Shared.SharedFactsReader.Project}:{k.ConfigKey}";
+                    await (k.Secret
+                        ? stacks.SetSecretConfigAsync(shared, key, k.Value, ct)
+                        : stacks.SetConfigAsync(shared, key, System.Text.Json.JsonSerializer.Serialize(k.Value), ct)).ConfigureAwait(false);
+                }
+            }
+
+            var verb = parse.GetValue(dryRun) ? "would set" : "set";
+            if (json)
+            {
+                JsonOutput.Write(context, new JsonObject
+                {
+                    ["dryRun"] = parse.GetValue(dryRun),
+                    ["imported"] = new JsonArray([.. plan.Keys.Select(k => (JsonNode?)new JsonObject { ["key"] = k.Key, ["configKey"] = k.ConfigKey, ["secret"] = k.Secret, ["from"] = k.Source })]),
+                    ["skipped"] = JsonOutput.Strings(plan.Skipped),
+                });
+            }
+            else
+            {
+                foreach (var k in plan.Keys)
+                {
+                    context.Out.WriteLine($"{verb} {k.ConfigKey}{(k.Secret ? " (secret)" : "")} from {k.Key} ({k.Source})");
+                }
+
+                if (plan.Skipped.Count > 0)
+                {
+                    context.Out.WriteLine($"skipped (the shared stack does not know them): {string.Join(", ", plan.Skipped)}");
+                }
+
+                context.Err.WriteLine($"secrets import: {plan.Keys.Count} key(s) {verb} in the shared stack, {plan.Skipped.Count} skipped"
+                    + (parse.GetValue(dryRun) ? "" : "; `ringctl plan shared` then `ringctl secrets sync` roll them out"));
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
     }
 
     public static Command Up(CliContext context, GlobalOptions globals)

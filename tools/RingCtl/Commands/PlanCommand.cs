@@ -65,7 +65,8 @@ public static class PlanCommand
     {
         var facts = session.Fleet.Shared;
         var policies = SharedRenderer.IngressPolicies(facts);
-        var violations = SharedPolicyIsolation.Check(policies, RingRenderer.RenderAll(session.Fleet));
+        var violations = PolicySuite.CheckShared(facts, RingRenderer.RenderAll(session.Fleet));
+        var managed = facts.Services.Where(s => s.Managed).ToList();
         var warnings = RingInfra.Core.Shared.SharedPodSecurity.Warnings(facts);
         if (json)
         {
@@ -74,6 +75,8 @@ public static class PlanCommand
                 ["namespace"] = facts.Namespace,
                 ["enforce"] = facts.NamespacePodSecurity,
                 ["policies"] = JsonOutput.Strings(policies.Select(p => p.Name)),
+                ["managed"] = JsonOutput.Strings(managed.Select(s => s.Name)),
+                ["external"] = JsonOutput.Strings(facts.Services.Where(s => !s.Managed).Select(s => s.Name)),
                 ["warnings"] = JsonOutput.Strings(warnings),
                 ["violations"] = JsonOutput.Violations(violations),
             });
@@ -82,7 +85,8 @@ public static class PlanCommand
         {
             var table = new Table().Title("shared stack").AddColumns("", "").HideHeaders();
             table.AddRow("namespace", $"{facts.Namespace} (enforces {facts.NamespacePodSecurity}; audit and warn restricted)");
-            table.AddRow("services", string.Join(", ", facts.Services.Select(s => s.Name)));
+            table.AddRow("managed", managed.Count == 0 ? "-" : Markup.Escape(string.Join(", ", managed.Select(s => ManagedKindIsStateful(s.Name) ? $"{s.Name} ({s.StorageSize}{(s.StorageClass is { } sc ? ", " + sc : "")})" : s.Name))));
+            table.AddRow("external", string.Join(", ", facts.Services.Where(s => !s.Managed).Select(s => s.Name)));
             table.AddRow("policies", string.Join(", ", policies.Select(p => p.Name)));
             context.Console.Write(table);
             foreach (var w in warnings)
@@ -100,6 +104,8 @@ public static class PlanCommand
 
         return violations.Count == 0 ? ExitCodes.Ok : ExitCodes.PolicyViolation;
     }
+
+    private static bool ManagedKindIsStateful(string name) => RingInfra.Core.Shared.ManagedServiceKind.Find(name)?.Stateful == true;
 
     private static Table Table(RenderedRing ring, int violations)
     {

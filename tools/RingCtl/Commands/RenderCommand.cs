@@ -7,8 +7,8 @@ using Spectre.Console;
 namespace RingCtl.Commands;
 
 /// <summary>
-/// <c>ringctl render &lt;ring&gt;… | --all [--out DIR]</c>: the rings' desired objects as YAML, to stdout or to
-/// one folder per ring with a kustomization.yaml. Secrets carry keys, never values. Everything is
+/// <c>ringctl render &lt;ring&gt;… | --all | shared [--out DIR]</c>: the rings' (or the shared stack's) desired objects
+/// as YAML, to stdout or to one folder per ring with a kustomization.yaml. Secrets carry keys, never values. Everything is
 /// rendered and validated before the first file is written; each ring folder is replaced whole.
 /// </summary>
 public static class RenderCommand
@@ -22,6 +22,11 @@ public static class RenderCommand
         command.SetAction(parse =>
         {
             var session = FleetSession.Open(parse, globals, context);
+            if (parse.GetValue(rings) is ["shared"])
+            {
+                return RenderShared(context, session, parse.GetValue(globals.Json), parse.GetValue(output));
+            }
+
             var selected = session.Select(parse.GetValue(rings) ?? [], parse.GetValue(all), defaultAll: false);
             var rendered = selected.Select(r => RingRenderer.Render(r, session.Fleet.Shared)).ToList();
             var json = parse.GetValue(globals.Json);
@@ -70,20 +75,56 @@ public static class RenderCommand
         return command;
     }
 
-    /// <summary>Writes the ring into a fresh sibling folder, then swaps it in, so a folder is never half old, half new.</summary>
-    private static string WriteRing(RenderedRing ring, string outDir)
+    /// <summary>
+    /// <c>render shared</c>: the shared stack's ingress policies and the services it manages (their credentials Secret
+    /// with keys only), to stdout or DIR/shared/ in the rings' layout.
+    /// </summary>
+    private static int RenderShared(CliContext context, FleetSession session, bool json, string? dir)
     {
-        var target = Path.Combine(outDir, ring.Ring);
-        var staging = Path.Combine(outDir, $".{ring.Ring}.rendering");
+        var objects = SharedRenderer.Objects(session.Fleet.Shared);
+        if (dir is null)
+        {
+            if (json)
+            {
+                JsonOutput.Write(context, new JsonArray([.. objects.Select(o => (JsonNode?)o.Body.DeepClone())]));
+            }
+            else
+            {
+                context.Out.Write(RingInfra.Core.Kube.Yaml.WriteAll(objects.Select(o => (JsonNode?)o.Body)));
+            }
+
+            return ExitCodes.Ok;
+        }
+
+        var folder = WriteFolder("shared", RenderLayout.Files(objects), Path.GetFullPath(dir, context.WorkingDirectory));
+        if (json)
+        {
+            JsonOutput.Write(context, new JsonObject { ["folder"] = folder, ["objects"] = objects.Count });
+        }
+        else
+        {
+            context.Out.WriteLine($"shared: {objects.Count} objects in {folder}");
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static string WriteRing(RenderedRing ring, string outDir) => WriteFolder(ring.Ring, RenderLayout.Files(ring), outDir);
+
+    /// <summary>Writes the files into a fresh sibling folder, then swaps it in, so a folder is never half old, half new.</summary>
+    private static string WriteFolder(string name, IReadOnlyList<KeyValuePair<string, string>> files, string outDir)
+    {
+        var target = Path.Combine(outDir, name);
+        var staging = Path.Combine(outDir, $".{name}.rendering");
         if (Directory.Exists(staging))
         {
             Directory.Delete(staging, recursive: true);
         }
 
         Directory.CreateDirectory(staging);
-        foreach (var (name, content) in RenderLayout.Files(ring))
+        foreach (var (file, content) in files)
         {
-            File.WriteAllText(Path.Combine(staging, name), content);
+            File.WriteAllText(Path.Combine(staging, file), content);
         }
 
         if (Directory.Exists(target))

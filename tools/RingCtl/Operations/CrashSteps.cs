@@ -18,6 +18,11 @@ public static class CrashSteps
     public const string SecretsSharedUpdated = "secrets.shared-updated";
     public const string SecretsRingUpdated = "secrets.ring-updated";
     public const string SecretsClosed = "secrets.closed";
+    public const string RotateIntent = "rotate.intent";
+    public const string RotateConfigSet = "rotate.config-set";
+    public const string RotateSharedUpdated = "rotate.shared-updated";
+    public const string RotateRingUpdated = "rotate.ring-updated";
+    public const string RotateClosed = "rotate.closed";
     public const string RingRetireIntent = "ring-retire.intent";
     public const string RingRetireDestroyed = "ring-retire.destroyed";
     public const string RingRetireRemoved = "ring-retire.removed";
@@ -42,6 +47,7 @@ public static class CrashSteps
         .. PromotionSteps.Select(s => Promotion(true, s)),
         RingAddIntent, RingAddRegistered, RingAddFilesWritten, RingAddUpdated,
         SecretsIntent, SecretsSharedUpdated, SecretsRingUpdated, SecretsClosed,
+        RotateIntent, RotateConfigSet, RotateSharedUpdated, RotateRingUpdated, RotateClosed,
         RingRetireIntent, RingRetireDestroyed, RingRetireRemoved,
         SetDefaultCommitted, SetDefaultUpdated, SetDefaultOldUpdated,
         TenantAddCommitted, TenantAddSharedUpdated, TenantAddUpdated,

@@ -129,6 +129,34 @@ public sealed class Reconciler
         return decision;
     }
 
+    /// <summary>
+    /// Finishes a rotation: until the rings' updates began, the shared update replaces the generated keys' resources
+    /// again (the rotation may not have run; a second replacement only makes another new value, which the rings then
+    /// receive); afterwards it is a plain update. Imported values are not kept anywhere but the stack config, so a run
+    /// that died before setting them says so: the rest converges, and that rotation must be run again.
+    /// </summary>
+    private async Task<string> ResumeRotationAsync(OperationRecord op, CancellationToken ct)
+    {
+        _ctx.RequireStacks();
+        var shared = StackId.SharedStack();
+        var replace = (op.ToValue ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var ringsStarted = op.Step.StartsWith("update ", StringComparison.Ordinal) && op.Step != "update shared";
+        await _ctx.Stacks.SelectOrCreateAsync(shared, ct).ConfigureAwait(false);
+        await (replace.Length > 0 && !ringsStarted
+            ? _ctx.Stacks.UpdateReplacingAsync(shared, replace, _ctx.Progress, ct)
+            : _ctx.Stacks.UpdateAsync(shared, _ctx.Progress, ct)).ConfigureAwait(false);
+        foreach (var r in op.Rings)
+        {
+            await UpdateAsync(r, ct).ConfigureAwait(false);
+        }
+
+        var lost = op.Step == "intent" && !string.IsNullOrEmpty(op.Module)
+            ? $"; values from --from-file were never set (the run died first): rotate {op.Module} again if any was imported"
+            : "";
+        await _ctx.Log.CloseAsync(op.Id, "succeeded", lost.Length > 0 ? "resumed by reconcile" + lost : null, ct).ConfigureAwait(false);
+        return "resumed, succeeded" + lost;
+    }
+
     private static string Refused(GateDecision decision, string then) => $"REFUSED: {string.Join("; ", decision.Refusals)} ({then})";
 
     private async Task<string> ResolveAsync(OperationRecord op, CancellationToken ct)
@@ -174,6 +202,8 @@ public sealed class Reconciler
                 }
 
                 break;
+            case "secrets-rotate":
+                return await ResumeRotationAsync(op, ct).ConfigureAwait(false);
             case "secrets-sync":
                 _ctx.RequireStacks();
                 await _ctx.Stacks.SelectOrCreateAsync(StackId.SharedStack(), ct).ConfigureAwait(false);

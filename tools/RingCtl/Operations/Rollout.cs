@@ -37,7 +37,7 @@ public sealed class Rollout
         var guard = new ChangeGuard(_ctx);
         var names = Order(rings).Select(r => r.Name).ToList();
         var intent = new OperationIntent(kind, names, _ctx.Actor, reason) { ApprovedBy = consent.ApprovedBy };
-        var what = $"{(kind == "up" ? "up" : "secrets sync")} {string.Join(", ", names)}";
+        var what = $"{kind.Replace('-', ' ')} {string.Join(", ", names)}";
         await _ctx.EnsureSettledAsync(names, ct).ConfigureAwait(false);
         await RequireRegisteredAsync(names, ct).ConfigureAwait(false);
         await guard.EnforceRingsAsync(path, intent, what, await _ctx.LoadFleetAsync(ct).ConfigureAwait(false), names, consent, ct).ConfigureAwait(false);
@@ -157,31 +157,62 @@ public sealed class Rollout
         return true;
     }
 
-    public async Task<(long Id, string Revision)> SecretsSyncAsync(IReadOnlyList<RingDefinition> rings, ChangeGuard.Consent consent, string reason, CancellationToken ct)
+    public Task<(long Id, string Revision)> SecretsSyncAsync(IReadOnlyList<RingDefinition> rings, ChangeGuard.Consent consent, string reason, CancellationToken ct) =>
+        SyncAsync(rings, consent, reason, rotation: null, ct);
+
+    /// <summary>
+    /// <c>secrets rotate</c> (issue 15): the imported keys' new values set as secret config, then one shared update that
+    /// replaces the generated keys' Pulumi.Random resources (and rolls the managed services that read them), then every
+    /// ring in rollout order, as a sync — one logged operation, through the sync's gates, resumable by reconcile.
+    /// </summary>
+    public Task<(long Id, string Revision)> SecretsRotateAsync(IReadOnlyList<RingDefinition> rings, SecretRotation rotation, ChangeGuard.Consent consent, string reason, CancellationToken ct) =>
+        SyncAsync(rings, consent, reason, rotation, ct);
+
+    private async Task<(long Id, string Revision)> SyncAsync(IReadOnlyList<RingDefinition> rings, ChangeGuard.Consent consent, string reason, SecretRotation? rotation, CancellationToken ct)
     {
         var ordered = Order(rings);
         var names = ordered.Select(r => r.Name).ToList();
-        var (lease, intent) = await GateAndLeaseAsync(ChangePath.SecretsSync, "secrets-sync", rings, consent, reason, ct).ConfigureAwait(false);
+        var what = rotation is null ? "secrets sync" : "secrets rotate";
+        var (lease, intent) = await GateAndLeaseAsync(ChangePath.SecretsSync, rotation is null ? "secrets-sync" : "secrets-rotate", rings, consent, reason, ct).ConfigureAwait(false);
         await using var _ = lease;
+        if (rotation is not null)
+        {
+            // What reconcile needs to finish it: the keys, and the resources whose replacement is the rotation.
+            intent = intent with { Module = string.Join(",", rotation.Keys), To = string.Join(" ", rotation.Replace) };
+        }
+
         var id = await _ctx.Log.BeginAsync(intent, ct).ConfigureAwait(false);
         await lease.AttachAsync(id, ct).ConfigureAwait(false);
-        OperationContext.CrashPoint(CrashSteps.SecretsIntent);
+        OperationContext.CrashPoint(rotation is null ? CrashSteps.SecretsIntent : CrashSteps.RotateIntent);
         var done = new List<string>();
         string revision;
         try
         {
             var shared = StackId.SharedStack();
-            await _ctx.Log.StepAsync(id, "update shared", ct).ConfigureAwait(false);
             await _ctx.Stacks.SelectOrCreateAsync(shared, ct).ConfigureAwait(false);
-            _ctx.Progress.Report($"updating {shared}");
-            await _ctx.Stacks.UpdateAsync(shared, _ctx.Progress, ct).ConfigureAwait(false);
+            if (rotation is not null)
+            {
+                await _ctx.Log.StepAsync(id, "rotate " + string.Join(",", rotation.Keys), ct).ConfigureAwait(false);
+                foreach (var (key, value) in rotation.Imported)
+                {
+                    await _ctx.Stacks.SetSecretConfigAsync(shared, key, value, ct).ConfigureAwait(false);
+                }
+
+                OperationContext.CrashPoint(CrashSteps.RotateConfigSet);
+            }
+
+            await _ctx.Log.StepAsync(id, "update shared", ct).ConfigureAwait(false);
+            _ctx.Progress.Report($"updating {shared}" + (rotation is { Replace.Count: > 0 } ? $" (replacing {string.Join(", ", rotation.Keys)})" : ""));
+            await (rotation is { Replace.Count: > 0 }
+                ? _ctx.Stacks.UpdateReplacingAsync(shared, rotation.Replace, _ctx.Progress, ct)
+                : _ctx.Stacks.UpdateAsync(shared, _ctx.Progress, ct)).ConfigureAwait(false);
             revision = await StackOutputs.StringAsync(_ctx.Stacks, shared, "secretsRevision", ct).ConfigureAwait(false)
                 ?? throw new InvalidOperationException("the shared stack exports no secretsRevision");
-            OperationContext.CrashPoint(CrashSteps.SecretsSharedUpdated);
+            OperationContext.CrashPoint(rotation is null ? CrashSteps.SecretsSharedUpdated : CrashSteps.RotateSharedUpdated);
         }
         catch (Exception e)
         {
-            throw await FailAsync(id, "secrets sync", "shared", done, names, e).ConfigureAwait(false);
+            throw await FailAsync(id, what, "shared", done, names, e).ConfigureAwait(false);
         }
 
         foreach (var ring in ordered)
@@ -196,16 +227,16 @@ public sealed class Rollout
                 }
 
                 done.Add(ring.Name);
-                OperationContext.CrashPoint(CrashSteps.SecretsRingUpdated);
+                OperationContext.CrashPoint(rotation is null ? CrashSteps.SecretsRingUpdated : CrashSteps.RotateRingUpdated);
             }
             catch (Exception e)
             {
-                throw await FailAsync(id, "secrets sync", ring.Name, done, names, e).ConfigureAwait(false);
+                throw await FailAsync(id, what, ring.Name, done, names, e).ConfigureAwait(false);
             }
         }
 
         await _ctx.Log.CloseAsync(id, "succeeded", null, ct).ConfigureAwait(false);
-        OperationContext.CrashPoint(CrashSteps.SecretsClosed);
+        OperationContext.CrashPoint(rotation is null ? CrashSteps.SecretsClosed : CrashSteps.RotateClosed);
         return (id, revision);
     }
 

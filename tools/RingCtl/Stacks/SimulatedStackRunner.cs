@@ -55,10 +55,36 @@ public sealed class SimulatedStackRunner : IStackRunner
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// The stack file gets a <c>secure:</c> entry as a real run leaves one — a random stand-in, never the value or a
+    /// hash of it (the simulation encrypts nothing); the value itself is kept in the simulation's private state.
+    /// </summary>
+    public Task SetSecretConfigAsync(StackId stack, string key, string value, CancellationToken cancellationToken)
+    {
+        Log($"config-secret {stack.Name} {key}");
+        StackConfigFile.Set(_root, stack, key, new JsonObject { ["secure"] = "v1:simulated:" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)) });
+        lock (_gate)
+        {
+            var state = Load(stack);
+            var secrets = state["secretConfig"] as JsonObject ?? [];
+            secrets[key] = value;
+            state["secretConfig"] = secrets;
+            Save(stack, state);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task<StackChanges> PreviewAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken)
     {
         Log($"preview {stack.Name}");
         return Task.FromResult(new StackChanges(0, 0, 0, 0, 0, "(simulated preview: no engine diff)"));
+    }
+
+    public Task<StackChanges> UpdateReplacingAsync(StackId stack, IReadOnlyList<string> replace, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        Log($"replace {stack.Name} {string.Join(' ', replace)}");
+        return UpdateAsync(stack, progress, cancellationToken);
     }
 
     public Task<StackChanges> UpdateAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken)
