@@ -36,6 +36,7 @@ public sealed class CiScriptTests : IDisposable
     [InlineData(".github/workflows/preview.yml")]
     [InlineData(".github/workflows/promote.yml")]
     [InlineData(".github/workflows/rollout.yml")]
+    [InlineData(".github/workflows/secrets.yml")]
     [InlineData(".gitlab-ci.yml")]
     public void WorkflowFile_ParsesAsYaml_AndCallsOnlyScriptsThatExist(string file)
     {
@@ -149,5 +150,51 @@ public sealed class CiScriptTests : IDisposable
         stopped.Code.ShouldBe(6);
         stopped.Err.ShouldContain("rollout.sh: stopped at canary (verification failed)");
         SimulatedCalls().Split('\n').Where(l => l.StartsWith("update", StringComparison.Ordinal)).ShouldBe(["update shared", "update canary", "update edge", "update stable", "update canary"]);
+    }
+
+    [Fact]
+    public async Task RolloutScript_Shared_UpdatesTheSharedStackAlone_OnlyWhenItChanged()
+    {
+        var registry = await RegistryAsync();
+        var before = _git.Git("rev-parse", "HEAD").Trim();
+        _git.Files.Replace("Pulumi.edge.yaml", "LOG_LEVEL: info", "LOG_LEVEL: notice");
+        _git.Commit("edge logs less");
+
+        var unchanged = Script("rollout.sh", registry, new Dictionary<string, string> { ["ROLLOUT_BASE"] = before }, "--shared");
+        unchanged.Code.ShouldBe(0, unchanged.Err);
+        unchanged.Out.ShouldContain("neither stacks/shared/ nor infra/ changed");
+        SimulatedCalls().ShouldBeEmpty();
+
+        _git.Files.Replace("stacks/shared/Pulumi.shared.yaml", "    SCOUT_DRIVER: meilisearch\n", "    SCOUT_DRIVER: meilisearch\n    SCOUT_QUEUE: \"true\"\n");
+        _git.Commit("scout queues");
+        var changed = Script("rollout.sh", registry, new Dictionary<string, string> { ["ROLLOUT_BASE"] = before }, "--shared");
+        changed.Code.ShouldBe(0, changed.Err);
+        SimulatedCalls().ShouldBe("select shared\nupdate shared\noutputs shared\n");
+
+        // A base that is not a commit hash counts as changed; it is never executed.
+        var odd = Script("rollout.sh", registry, new Dictionary<string, string> { ["ROLLOUT_BASE"] = "$(touch /tmp/ringctl-pwned-rollout)" }, "--shared");
+        odd.Code.ShouldBe(0, odd.Err);
+        File.Exists("/tmp/ringctl-pwned-rollout").ShouldBeFalse();
+        await using var db = new RingCtl.Registry.RegistryDatabase(registry);
+        var ops = await new RingCtl.Registry.OperationLog(db).HistoryAsync(null, null, null, 10, default);
+        ops.Count.ShouldBe(2);
+        ops.ShouldAllBe(o => o.Kind == "up" && o.Module == "(shared stack)" && o.Status == "succeeded" && o.Rings.Length == 3);
+    }
+
+    [Fact]
+    public async Task SecretsScript_RotatesGeneratedKeys_ThenEveryRing_AndRefusesAnythingElse()
+    {
+        var registry = await RegistryAsync();
+
+        var run = Script("secrets.sh", registry, new Dictionary<string, string> { ["SECRETS_ACTION"] = "rotate", ["SECRETS_KEYS"] = "REDIS_PASSWORD,MEILISEARCH_KEY", ["SECRETS_REASON"] = "quarterly" });
+
+        run.Code.ShouldBe(0, run.Err);
+        var calls = SimulatedCalls().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        calls.ShouldContain(c => c.StartsWith("replace shared urn:pulumi:shared::ring-infra-shared::", StringComparison.Ordinal) && c.Contains("app-secrets-redis-password", StringComparison.Ordinal) && c.Contains("app-secrets-meilisearch-key", StringComparison.Ordinal));
+        calls.Where(c => c.StartsWith("update", StringComparison.Ordinal)).ShouldBe(["update shared", "update canary", "update edge", "update stable"]);
+
+        var appKey = Script("secrets.sh", registry, new Dictionary<string, string> { ["SECRETS_ACTION"] = "rotate", ["SECRETS_KEYS"] = "APP_KEY", ["SECRETS_REASON"] = "r" });
+        appKey.Code.ShouldBe(2);
+        appKey.Err.ShouldContain("APP_KEY: rotating it makes everything encrypted under the old key unreadable");
     }
 }

@@ -17,7 +17,7 @@ public sealed partial class PipelineSecurityTests : IDisposable
     private const string Injected = "orders\"; touch /tmp/ringctl-pwned-7f3; \"";
     private const string Pwned = "/tmp/ringctl-pwned-7f3";
 
-    private static readonly string[] GitHubWorkflows = [".github/workflows/preview.yml", ".github/workflows/promote.yml", ".github/workflows/rollback.yml", ".github/workflows/rollout.yml"];
+    private static readonly string[] GitHubWorkflows = [".github/workflows/preview.yml", ".github/workflows/promote.yml", ".github/workflows/rollback.yml", ".github/workflows/rollout.yml", ".github/workflows/secrets.yml"];
 
     private readonly PostgresFixture _pg;
     private readonly GitRepo _git = new();
@@ -65,6 +65,7 @@ public sealed partial class PipelineSecurityTests : IDisposable
     [InlineData(".github/workflows/promote.yml")]
     [InlineData(".github/workflows/rollback.yml")]
     [InlineData(".github/workflows/rollout.yml")]
+    [InlineData(".github/workflows/secrets.yml")]
     public void ChangingJobs_RunOnlyOnTheDefaultBranch_InAProductionEnvironment_OneRunPerRing(string file)
     {
         var workflow = Workflow(file);
@@ -86,6 +87,10 @@ public sealed partial class PipelineSecurityTests : IDisposable
         Workflow(".github/workflows/promote.yml")["jobs"]!["promote"]!["environment"]!.ToString().ShouldBe("${{ inputs.to == 'stable' && 'production-protected' || 'production' }}");
         Workflow(".github/workflows/rollback.yml")["jobs"]!["rollback"]!["environment"]!.ToString().ShouldBe("${{ inputs.ring == 'stable' && 'production-protected' || 'production' }}");
         Workflow(".github/workflows/rollout.yml")["jobs"]!["stable"]!["environment"]!.ToString().ShouldBe("production-protected");
+        // secrets sync and rotate reach every ring, the protected one included.
+        Workflow(".github/workflows/secrets.yml")["jobs"]!["secrets"]!["environment"]!.ToString().ShouldBe("production-protected");
+        // The shared stack goes first, and the rings wait for it.
+        Workflow(".github/workflows/rollout.yml")["jobs"]!["canary"]!["needs"]!.ToString().ShouldBe("shared");
     }
 
     [Fact]
@@ -115,7 +120,7 @@ public sealed partial class PipelineSecurityTests : IDisposable
                 }
 
                 var checkout = Steps(body).Single(s => s["uses"]?.ToString().StartsWith("actions/checkout@", StringComparison.Ordinal) == true);
-                var pushes = file.Contains("promote", StringComparison.Ordinal) || file.Contains("rollback", StringComparison.Ordinal);
+                var pushes = file.Contains("promote", StringComparison.Ordinal) || file.Contains("rollback", StringComparison.Ordinal) || file.Contains("secrets", StringComparison.Ordinal);
                 (checkout["with"]?["persist-credentials"]?.ToString() == "false").ShouldBe(!pushes, $"{file} {job}");
             }
         }
@@ -125,12 +130,12 @@ public sealed partial class PipelineSecurityTests : IDisposable
     public void GitLab_ChangingJobs_RunOnTheDefaultBranch_InRingEnvironments_OneAtATimePerRing()
     {
         var gitlab = Workflow(".gitlab-ci.yml");
-        foreach (var job in new[] { "ring-promote", "ring-rollback", ".rollout" })
+        foreach (var job in new[] { "ring-promote", "ring-rollback", "ring-secrets", ".rollout" })
         {
             gitlab[job]!["rules"]![0]!["if"]!.ToString().ShouldStartWith("$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && ");
         }
 
-        foreach (var job in new[] { "ring-promote", "ring-rollback", "rollout-canary", "rollout-edge", "rollout-stable" })
+        foreach (var job in new[] { "ring-promote", "ring-rollback", "ring-secrets", "rollout-shared", "rollout-canary", "rollout-edge", "rollout-stable" })
         {
             gitlab[job]!["environment"]!["name"]!.ToString().ShouldStartWith("ring/");
             gitlab[job]!["resource_group"]!.ToString().ShouldStartWith("ringctl-ring-");
@@ -148,6 +153,8 @@ public sealed partial class PipelineSecurityTests : IDisposable
         { "rollback.sh", [Injected, "edge"], [] },
         { "rollback.sh", ["ai", "edge", "1.0.0$(touch /tmp/ringctl-pwned-7f3)"], [] },
         { "rollout.sh", [Injected], [] },
+        { "secrets.sh", [], new() { ["SECRETS_ACTION"] = Injected } },
+        { "secrets.sh", [], new() { ["SECRETS_ACTION"] = "rotate", ["SECRETS_KEYS"] = "REDIS_PASSWORD," + Injected } },
     };
 
     [Theory]

@@ -119,8 +119,40 @@ public sealed class PreviewTests : IDisposable
 
         var report = await OfflineJsonAsync(baseRev);
 
-        report["rings"]!.AsArray().Select(r => r!["ring"]!.ToString()).ShouldBe(["canary", "edge", "stable"]);
+        report["rings"]!.AsArray().Select(r => r!["ring"]!.ToString()).ShouldBe(["shared stack", "canary", "edge", "stable"]);
+        report["rings"]![0]!["shared"]!.GetValue<bool>().ShouldBeTrue();
         report["notes"]!.AsArray().Single()!.ToString().ShouldStartWith("infra/, Pulumi.yaml or the shared stack changed: every ring is affected.");
+    }
+
+    [Fact]
+    public async Task ChangingTheSharedStack_GivesItsOwnRowAndDiffFirst_WithKeysOnlySecrets()
+    {
+        var baseRev = _git.Git("rev-parse", "HEAD").Trim();
+        // Redis becomes external: its password is imported (an encrypted value), its workload goes away.
+        _git.Files.Replace("stacks/shared/Pulumi.shared.yaml", "      port: 6379\n      managed: true\n", "      port: 6379\n      podSecurity: restricted\n");
+        _git.Files.Replace("stacks/shared/Pulumi.shared.yaml", "  ring-infra-shared:appKey: generate\n", "  ring-infra-shared:appKey: generate\n  ring-infra-shared:redisPassword:\n    secure: v1:CANARY-ciphertext-77\n");
+        _git.Commit("redis is external");
+
+        var report = await OfflineJsonAsync(baseRev);
+
+        var shared = report["rings"]!.AsArray()[0]!;
+        (shared["ring"]!.ToString(), shared["shared"]!.GetValue<bool>()).ShouldBe(("shared stack", true));
+        Objects(report, "shared stack").ShouldBe(
+        [
+            "changed Secret autocom/shared-service-credentials",
+            "removed PersistentVolumeClaim autocom/redis-data",
+            "removed Service autocom/redis",
+            "removed Deployment autocom/redis",
+            "removed PodDisruptionBudget autocom/redis",
+        ], ignoreOrder: true);
+        report["rings"]!.AsArray().Skip(1).Select(r => r!["ring"]!.ToString()).ShouldBe(["canary", "edge", "stable"]);
+
+        var markdown = await RingCtlRunner.RunAsync(_git.Root, "preview", "--base", baseRev, "--offline");
+        markdown.ExitCode.ShouldBe(0, markdown.Err);
+        markdown.Out.ShouldContain("| shared stack |");
+        markdown.Out.ShouldContain("<details><summary><b>shared stack</b>");
+        markdown.Out.ShouldNotContain("CANARY-ciphertext-77");
+        markdown.Out.IndexOf("| shared stack |", StringComparison.Ordinal).ShouldBeLessThan(markdown.Out.IndexOf("| canary |", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -131,4 +131,28 @@ public sealed class SecretsRotateTests
         SharedSecretCatalog.GeneratedUrn("prod", SharedSecretCatalog.Find("APP_KEY")!)
             .ShouldBe("urn:pulumi:prod::ring-infra-shared::ringinfra:shared:AppSecrets$random:index/randomBytes:RandomBytes::app-secrets-app-key");
     }
+
+    [Fact]
+    public async Task UpShared_UpdatesTheSharedStackAlone_JudgedForEveryRing_AndReconcileFinishesADeadOne()
+    {
+        await using var h = await OpsHarness.CreateAsync(_pg);
+        var stacks = new FakeStacks(h.Repo.Root);
+
+        var up = await h.RunAsync(stacks, "up", "shared", "--reason", "redis 7.4", "--yes");
+
+        up.ExitCode.ShouldBe(ExitCodes.Ok, up.Err);
+        stacks.Calls.ShouldBe(["select shared", "update shared", "outputs shared"]);
+        var op = (await h.Log.HistoryAsync(null, null, null, 10, default)).ShouldHaveSingleItem();
+        (op.Kind, op.Module, op.Status).ShouldBe(("up", "(shared stack)", "succeeded"));
+        op.Rings.ShouldBe(["canary", "edge", "stable"]);
+        (await h.RunAsync(stacks, "up", "shared", "edge", "--yes")).ExitCode.ShouldBe(ExitCodes.Usage);
+
+        // A run that died after its intent: reconcile updates the shared stack alone, not the rings.
+        var dead = await h.Log.BeginAsync(new RingCtl.Registry.OperationIntent("up", ["canary", "edge", "stable"], "tester", "died") { Module = "(shared stack)" }, default);
+        var after = new FakeStacks(h.Repo.Root);
+        var reconciled = await h.RunAsync(after, "reconcile", "--apply", "--yes");
+        reconciled.ExitCode.ShouldBe(ExitCodes.Ok, reconciled.Err + reconciled.Out);
+        after.Calls.Where(c => c.StartsWith("update", StringComparison.Ordinal)).ShouldBe(["update shared"]);
+        (await h.Log.HistoryAsync(null, null, null, 10, default)).Single(o => o.Id == dead).Status.ShouldBe("succeeded");
+    }
 }

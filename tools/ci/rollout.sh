@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# tools/ci/rollout.sh --shared — after a merge: update the shared stack alone (ringctl up shared, judged for every ring)
+# when stacks/shared/ or infra/ changed since ROLLOUT_BASE (the commit before the push; unknown or not a commit
+# hash: it counts as changed, and an update that changes nothing is harmless). The pipelines run it before any ring.
 # tools/ci/rollout.sh [RING] — after a merge to the default branch: update every active ring in rollout order
 # (the highest promotion order first, the default ring last), or only RING, with gates between rings: each
 # update must succeed, the ring must verify (when RINGCTL_VERIFY_URL_<RING> is set, e.g.
@@ -8,6 +11,26 @@ script=rollout.sh
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib.sh"
 only="${1:-}"
+if [[ "$only" == --shared ]]; then
+  base="${ROLLOUT_BASE:-}"
+  if [[ "$base" =~ ^[0-9a-f]{40}$ && ! "$base" =~ ^0+$ ]] && git -C "$root" cat-file -e "$base^{commit}" 2>/dev/null \
+     && [[ -z "$(git -C "$root" diff --name-only "$base" HEAD -- stacks/shared infra)" ]]; then
+    echo "rollout.sh: neither stacks/shared/ nor infra/ changed since ${base:0:12}: the shared stack is not updated"
+    exit 0
+  fi
+  echo "== shared"
+  ringctl up shared --yes --reason "${ROLLOUT_REASON:-rollout of $(git -C "$root" rev-parse --short HEAD): the shared stack changed}"
+  rc=$?
+  if (( rc == 3 || rc == 4 )); then
+    echo "rollout.sh: stopped at the shared stack (refused by its gates, exit $rc)" >&2
+    exit "$rc"
+  elif (( rc != 0 )); then
+    echo "rollout.sh: stopped at the shared stack (update failed, exit $rc)" >&2
+    exit 6
+  fi
+  echo "rollout.sh: the shared stack updated; the rings follow"
+  exit 0
+fi
 [[ -z "$only" ]] || require_name ring "$only"
 # (The pipelines run this only for pushes to the default branch, one run per ring at a time, newest last.)
 rings="$(ringctl ring list --json | python3 -c 'import json,sys; print(" ".join(r["name"] for r in sorted(json.load(sys.stdin), key=lambda r: -r["promotionOrder"]) if r["active"]))')" || exit $?

@@ -9,7 +9,11 @@ namespace RingInfra.Core.Preview;
 /// </summary>
 public static class AffectedRings
 {
-    public sealed record Result(IReadOnlyList<string> Rings, bool All, IReadOnlyList<string> Reasons);
+    public sealed record Result(IReadOnlyList<string> Rings, bool All, IReadOnlyList<string> Reasons)
+    {
+        /// <summary>The shared stack is affected too: its own files (<c>stacks/shared/</c>) or the programs and Core (<c>infra/</c>).</summary>
+        public bool Shared { get; init; }
+    }
 
     /// <param name="changedPaths">Repository-relative paths changed between the two revisions.</param>
     /// <param name="knownRings">Every ring that exists at either revision.</param>
@@ -18,11 +22,13 @@ public static class AffectedRings
         var rings = new SortedSet<string>(StringComparer.Ordinal);
         var reasons = new List<string>();
         var all = false;
+        var shared = false;
         foreach (var path in changedPaths.Select(p => p.Replace('\\', '/')).Distinct())
         {
             if (path == FleetLoader.ProjectFile || path.StartsWith("infra/", StringComparison.Ordinal) || path.StartsWith("stacks/shared/", StringComparison.Ordinal))
             {
                 all = true;
+                shared |= path != FleetLoader.ProjectFile;
                 reasons.Add($"{path}: every ring");
             }
             else if (!path.Contains('/', StringComparison.Ordinal) && FleetLoader.IsRingFile(path))
@@ -44,6 +50,6 @@ public static class AffectedRings
             rings.UnionWith(knownRings);
         }
 
-        return new Result([.. rings], all, reasons);
+        return new Result([.. rings], all, reasons) { Shared = shared };
     }
 }

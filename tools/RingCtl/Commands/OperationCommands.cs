@@ -389,12 +389,18 @@ public static class OperationCommands
         dryRun.Description = "Decide the gates and say what would be updated; change nothing (needs no Pulumi)";
         var (overrides, approvedBy) = (CommonOptions.Override(), CommonOptions.ApprovedBy());
         var commit = CommonOptions.Commit();
-        var command = new Command("up", "Update ring stacks, in rollout order, stopping at the first failure (the shared stack first when it has never been deployed); gates: freeze, lock provenance, policies")
+        var command = new Command("up", "Update ring stacks, in rollout order, stopping at the first failure (the shared stack first when it has never been deployed), or `up shared` the shared stack alone; gates: freeze, lock provenance, policies")
             { rings, all, install, overrides, approvedBy, yes, reason, dryRun, commit };
         command.SetAction(async (parse, ct) =>
         {
             var fleet = FleetSession.Open(parse, globals, context, tenantsFromRegistry: true);
-            var selected = fleet.Select(parse.GetValue(rings) ?? [], parse.GetValue(all), defaultAll: false);
+            var sharedOnly = (parse.GetValue(rings) ?? []).Contains("shared", StringComparer.Ordinal);
+            if (sharedOnly && ((parse.GetValue(rings) ?? []).Length > 1 || parse.GetValue(all)))
+            {
+                throw new CommandException(ExitCodes.Usage, "up shared: updates the shared stack alone; update rings with a separate `ringctl up`");
+            }
+
+            var selected = sharedOnly ? fleet.Fleet.Rings : fleet.Select(parse.GetValue(rings) ?? [], parse.GetValue(all), defaultAll: false);
             var consent = ChangeGuard.Consent.Parse(parse.GetValue(overrides), parse.GetValue(approvedBy), parse.GetValue(reason));
             if (parse.GetValue(install))
             {
@@ -409,7 +415,7 @@ public static class OperationCommands
 
             await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
             var rollout = new Rollout(session.Operations);
-            if (parse.GetValue(all))
+            if (parse.GetValue(all) || sharedOnly)
             {
                 // --all means the rings the registry holds active; a retired ring is not updated.
                 selected = await rollout.ActiveAsync(selected, ct).ConfigureAwait(false);
@@ -418,7 +424,18 @@ public static class OperationCommands
             if (parse.GetValue(dryRun))
             {
                 return DryRun(context, parse.GetValue(globals.Json), "up", await rollout.DecideAsync(ChangePath.Up, selected, consent, ct).ConfigureAwait(false), selected,
-                    $"would update {string.Join(", ", Rollout.Order(selected).Select(r => r.Name))}");
+                    sharedOnly ? $"would update the shared stack (judged for every ring it serves: {string.Join(", ", Rollout.Order(selected).Select(r => r.Name))})"
+                        : $"would update {string.Join(", ", Rollout.Order(selected).Select(r => r.Name))}");
+            }
+
+            if (sharedOnly)
+            {
+                session.Operations.RequireStacks();
+                Confirmation.Require(context, "update the shared stack (every ring's shared services and secrets)?", parse.GetValue(yes));
+                var id = await rollout.UpSharedAsync(selected, consent, parse.GetValue(reason)!, ct).ConfigureAwait(false);
+                TenantCommands.Report(context, parse.GetValue(globals.Json), new JsonObject { ["operation"] = id, ["shared"] = true },
+                    $"updated the shared stack (operation #{id}); the rings take its changes at their next update (ringctl up --all, or the rollout)");
+                return ExitCodes.Ok;
             }
 
             session.Operations.RequireStacks();

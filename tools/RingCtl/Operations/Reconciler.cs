@@ -202,6 +202,11 @@ public sealed class Reconciler
                 }
 
                 break;
+            case "up" when op.Module == Rollout.SharedOnly:
+                _ctx.RequireStacks();
+                await _ctx.Stacks.SelectOrCreateAsync(StackId.SharedStack(), ct).ConfigureAwait(false);
+                await _ctx.Stacks.UpdateAsync(StackId.SharedStack(), _ctx.Progress, ct).ConfigureAwait(false);
+                break;
             case "secrets-rotate":
                 return await ResumeRotationAsync(op, ct).ConfigureAwait(false);
             case "secrets-sync":

@@ -137,6 +137,40 @@ public sealed class Rollout
         return new UpResult(id, sharedDeployed);
     }
 
+    /// <summary>The <c>module</c> of an <c>up</c> row that updated the shared stack alone (what reconcile resumes).</summary>
+    public const string SharedOnly = "(shared stack)";
+
+    /// <summary>
+    /// <c>up shared</c>: the shared stack alone — its managed services and the secrets and config every ring reads. It
+    /// serves every ring, so it is judged (and leased) for all of <paramref name="rings"/>, as <c>up --all</c> would be.
+    /// </summary>
+    public async Task<long> UpSharedAsync(IReadOnlyList<RingDefinition> rings, ChangeGuard.Consent consent, string reason, CancellationToken ct)
+    {
+        var (lease, intent) = await GateAndLeaseAsync(ChangePath.Up, "up", rings, consent, reason, ct).ConfigureAwait(false);
+        await using var _ = lease;
+        var id = await _ctx.Log.BeginAsync(intent with { Module = SharedOnly }, ct).ConfigureAwait(false);
+        await lease.AttachAsync(id, ct).ConfigureAwait(false);
+        try
+        {
+            var shared = StackId.SharedStack();
+            await _ctx.Log.StepAsync(id, "update shared", ct).ConfigureAwait(false);
+            await _ctx.Stacks.SelectOrCreateAsync(shared, ct).ConfigureAwait(false);
+            _ctx.Progress.Report($"updating {shared}");
+            await _ctx.Stacks.UpdateAsync(shared, _ctx.Progress, ct).ConfigureAwait(false);
+            if (await StackOutputs.StringAsync(_ctx.Stacks, shared, "secretsRevision", ct).ConfigureAwait(false) is null)
+            {
+                throw new InvalidOperationException("the shared stack exports no secretsRevision");
+            }
+        }
+        catch (Exception e)
+        {
+            throw await FailAsync(id, "up shared", "shared", [], ["shared"], e).ConfigureAwait(false);
+        }
+
+        await _ctx.Log.CloseAsync(id, "succeeded", null, ct).ConfigureAwait(false);
+        return id;
+    }
+
     /// <summary>
     /// A ring reads the shared stack through a StackReference, which fails while the shared stack has never
     /// been deployed (no outputs). The first <c>up</c> on a machine therefore deploys it first, and says so.

@@ -55,6 +55,14 @@ public sealed class PreviewBuilder
         }
 
         var previews = new List<RingPreview>();
+        if (affected.Shared && (onlyRings.Count == 0 || onlyRings.Contains("shared")))
+        {
+            // The shared stack is updated before any ring: its row comes first.
+            previews.Add(afterError is not null
+                ? new RingPreview { Ring = RingPreview.SharedRow, Shared = true, Error = "the head revision does not validate:\n" + afterError }
+                : await SharedAsync(before, after!, online, progress, ct).ConfigureAwait(false));
+        }
+
         foreach (var ring in rings)
         {
             if (afterError is not null)
@@ -97,6 +105,36 @@ public sealed class PreviewBuilder
         return new RingPreview
         {
             Ring = ring,
+            Creates = result.Creates,
+            Updates = result.Updates,
+            Replaces = result.Replaces,
+            Deletes = result.Deletes,
+            RollsPods = changes.Any(c => c.RollsPods),
+            Changes = changes,
+            Lines = DiffLines.Scrub(result.Diff, _secrets).Split('\n').Where(l => l.Length > 0).ToList(),
+        };
+    }
+
+    /// <summary>
+    /// The shared stack's row: offline, Core's render of its objects (policies, managed services, their credentials
+    /// Secret with keys only) at both revisions; online, the engine's preview of the shared stack.
+    /// </summary>
+    private async Task<RingPreview> SharedAsync(RingFleet? before, RingFleet after, IStackRunner? online, IProgress<string> progress, CancellationToken ct)
+    {
+        var changes = ObjectDiff.Compare(before is null ? [] : SharedRenderer.Objects(before.Shared), SharedRenderer.Objects(after.Shared));
+        if (online is null)
+        {
+            return Offline(RingPreview.SharedRow, changes) with { Shared = true };
+        }
+
+        var stack = StackId.SharedStack();
+        await online.SelectOrCreateAsync(stack, ct).ConfigureAwait(false);
+        progress.Report($"previewing {stack}");
+        var result = await online.PreviewAsync(stack, progress, ct).ConfigureAwait(false);
+        return new RingPreview
+        {
+            Ring = RingPreview.SharedRow,
+            Shared = true,
             Creates = result.Creates,
             Updates = result.Updates,
             Replaces = result.Replaces,

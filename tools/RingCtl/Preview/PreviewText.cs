@@ -53,6 +53,7 @@ public static class PreviewText
         ["rings"] = new JsonArray([.. r.Rings.Select(ring => (JsonNode?)new JsonObject
         {
             ["ring"] = ring.Ring,
+            ["shared"] = ring.Shared,
             ["creates"] = ring.Creates,
             ["updates"] = ring.Updates,
             ["replaces"] = ring.Replaces,

@@ -7,6 +7,12 @@ public sealed record RingPreview
 {
     public required string Ring { get; init; }
 
+    /// <summary>The shared stack's row (<see cref="SharedRow"/>), not a ring's.</summary>
+    public bool Shared { get; init; }
+
+    /// <summary>The name the shared stack's row carries: no ring can be called this (ring names are DNS labels).</summary>
+    public const string SharedRow = "shared stack";
+
     public int Creates { get; init; }
 
     public int Updates { get; init; }
