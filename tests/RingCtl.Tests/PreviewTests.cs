@@ -234,6 +234,21 @@ public sealed class PreviewTests : IDisposable
     }
 
     [Fact]
+    public async Task Online_TheSharedStackIsPreviewedFirst_ThenTheRings()
+    {
+        var baseRev = _git.Git("rev-parse", "HEAD").Trim();
+        _git.Files.Replace("stacks/shared/Pulumi.shared.yaml", "    SCOUT_DRIVER: meilisearch\n", "    SCOUT_DRIVER: meilisearch\n    SCOUT_QUEUE: \"true\"\n");
+        _git.Commit("scout queues");
+        var stacks = new FakeStacks(_git.Root);
+
+        var online = await RingCtlRunner.RunAsync(_git.Root, new CliContextOptions("Host=127.0.0.1;Port=1", _ => stacks), "preview", "--base", baseRev, "--format", "json");
+
+        online.ExitCode.ShouldBe(0, online.Err);
+        stacks.Calls.Where(c => c.StartsWith("preview", StringComparison.Ordinal)).ShouldBe(["preview shared", "preview canary", "preview edge", "preview stable"]);
+        JsonNode.Parse(online.Out)!["rings"]![0]!["ring"]!.ToString().ShouldBe("shared stack");
+    }
+
+    [Fact]
     public async Task AKnownSecretValue_NeverAppears_OfflineOrOnline()
     {
         const string secret = "CANARY-s3cr3t-value-9f2e";

@@ -72,7 +72,7 @@ public sealed class PreviewBuilder
             }
 
             var changes = Diff(before, after, ring);
-            var preview = online is null ? Offline(ring, changes) : await OnlineAsync(online, ring, changes, progress, ct).ConfigureAwait(false);
+            var preview = online is null ? Offline(ring, changes) : await OnlineAsync(online, StackId.Ring(ring), ring, changes, progress, ct).ConfigureAwait(false);
             previews.Add(preview with
             {
                 LockEdits = LockEdits.Find(before, after!, ring, (r, m) => LandedAt(before, b, r, m), DateTimeOffset.UtcNow),
@@ -96,15 +96,16 @@ public sealed class PreviewBuilder
         Lines = DiffLines.For(changes, _secrets),
     };
 
-    private async Task<RingPreview> OnlineAsync(IStackRunner runner, string ring, IReadOnlyList<ObjectChange> changes, IProgress<string> progress, CancellationToken ct)
+    /// <summary>The engine's preview of <paramref name="stack"/>, as the row called <paramref name="row"/>.</summary>
+    private async Task<RingPreview> OnlineAsync(IStackRunner runner, StackId stack, string row, IReadOnlyList<ObjectChange> changes, IProgress<string> progress, CancellationToken ct)
     {
-        var stack = StackId.Ring(ring);
         await runner.SelectOrCreateAsync(stack, ct).ConfigureAwait(false);
         progress.Report($"previewing {stack}");
         var result = await runner.PreviewAsync(stack, progress, ct).ConfigureAwait(false);
         return new RingPreview
         {
-            Ring = ring,
+            Ring = row,
+            Shared = stack.Shared,
             Creates = result.Creates,
             Updates = result.Updates,
             Replaces = result.Replaces,
@@ -119,30 +120,12 @@ public sealed class PreviewBuilder
     /// The shared stack's row: offline, Core's render of its objects (policies, managed services, their credentials
     /// Secret with keys only) at both revisions; online, the engine's preview of the shared stack.
     /// </summary>
-    private async Task<RingPreview> SharedAsync(RingFleet? before, RingFleet after, IStackRunner? online, IProgress<string> progress, CancellationToken ct)
+    private Task<RingPreview> SharedAsync(RingFleet? before, RingFleet after, IStackRunner? online, IProgress<string> progress, CancellationToken ct)
     {
         var changes = ObjectDiff.Compare(before is null ? [] : SharedRenderer.Objects(before.Shared), SharedRenderer.Objects(after.Shared));
-        if (online is null)
-        {
-            return Offline(RingPreview.SharedRow, changes) with { Shared = true };
-        }
-
-        var stack = StackId.SharedStack();
-        await online.SelectOrCreateAsync(stack, ct).ConfigureAwait(false);
-        progress.Report($"previewing {stack}");
-        var result = await online.PreviewAsync(stack, progress, ct).ConfigureAwait(false);
-        return new RingPreview
-        {
-            Ring = RingPreview.SharedRow,
-            Shared = true,
-            Creates = result.Creates,
-            Updates = result.Updates,
-            Replaces = result.Replaces,
-            Deletes = result.Deletes,
-            RollsPods = changes.Any(c => c.RollsPods),
-            Changes = changes,
-            Lines = DiffLines.Scrub(result.Diff, _secrets).Split('\n').Where(l => l.Length > 0).ToList(),
-        };
+        return online is null
+            ? Task.FromResult(Offline(RingPreview.SharedRow, changes) with { Shared = true })
+            : OnlineAsync(online, StackId.SharedStack(), RingPreview.SharedRow, changes, progress, ct);
     }
 
     private readonly Dictionary<string, IReadOnlyDictionary<string, DateTimeOffset>> _landings = new(StringComparer.Ordinal);
