@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using RingInfra.Core.Config;
 using RingInfra.Core.Kube;
@@ -188,5 +189,72 @@ public sealed class SharedServicesTests
         problems.ShouldContain(p => p.Contains("services.docs.image is required to deploy docs", StringComparison.Ordinal));
         problems.ShouldContain(p => p.Contains("services.redis.replicas cannot be set for redis: it runs one pod on its volume", StringComparison.Ordinal));
         problems.ShouldContain(p => p.Contains("services.redis.storage.size must be a size such as 10Gi (got lots)", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The managed Redis's rendered command, run by Debian's redis-server with the pod's environment (its port from
+    /// PORT, its password from REDIS_PASSWORD as the Secret would give it): it refuses a client without the password
+    /// and answers one with it, and keeps its append-only file in its data directory (here a temporary one).
+    /// </summary>
+    [SkippableFact]
+    public void TheManagedRedisCommand_RequiresThePasswordFromItsEnvironment_PerRealRedis()
+    {
+        Skip.IfNot(File.Exists("/usr/bin/redis-server") && File.Exists("/usr/bin/redis-cli"), "Debian's redis-server is not installed (.ci/run installs it)");
+        var redis = SharedServiceObjects.Render(Repo.LoadFleet().Shared, "rev-1").Single(o => o.Kind == "Deployment" && o.Name == "redis");
+        var container = redis.Body["spec"]!["template"]!["spec"]!["containers"]![0]!;
+        var command = container["command"]!.AsArray().Select(c => c!.ToString()).ToArray();
+        var env = container["env"]!.AsArray().ToDictionary(e => e!["name"]!.ToString(), e => e!["value"]?.ToString());
+        var dir = Directory.CreateTempSubdirectory("ringinfra-redis").FullName;
+        var port = FreePort();
+        const string password = "CANARY-redis-pw-81c";
+        command[0].ShouldBe("sh");
+        var psi = new ProcessStartInfo(command[0], [command[1], command[2].Replace("--dir /data", $"--dir {dir}", StringComparison.Ordinal)])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        psi.Environment["PORT"] = env["PORT"] == "6379" ? port.ToString(System.Globalization.CultureInfo.InvariantCulture) : throw new InvalidOperationException("PORT is the catalog's port");
+        env.ContainsKey("REDIS_PASSWORD").ShouldBeTrue();
+        env["REDIS_PASSWORD"].ShouldBeNull("it comes from the Secret, never a rendered value");
+        psi.Environment["REDIS_PASSWORD"] = password;
+        using var server = Process.Start(psi)!;
+        try
+        {
+            string Cli(params string[] args)
+            {
+                var cli = new ProcessStartInfo("/usr/bin/redis-cli", ["-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
+                using var p = Process.Start(cli)!;
+                var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+                p.WaitForExit();
+                return output;
+            }
+
+            var up = false;
+            for (var i = 0; i < 100 && !up; i++)
+            {
+                up = !Cli("PING").Contains("Connection refused", StringComparison.Ordinal);
+                if (!up)
+                {
+                    Thread.Sleep(50);
+                }
+            }
+
+            Cli("PING").ShouldContain("NOAUTH");
+            Cli("--no-auth-warning", "-a", password, "PING").Trim().ShouldBe("PONG");
+            Cli("--no-auth-warning", "-a", password, "CONFIG", "GET", "appendonly").ShouldContain("yes");
+        }
+        finally
+        {
+            server.Kill();
+            server.WaitForExit();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
     }
 }
