@@ -39,6 +39,37 @@ public sealed class VerifyTests
     }
 
     [Fact]
+    public async Task TheRingsCustomChecks_AreCalledToo_AndAFailingOneFailsVerification()
+    {
+        await using var h = await OpsHarness.CreateAsync(_pg, repo => repo.Replace("Pulumi.canary.yaml", "  ring-infra:bakeTime: 24h\n",
+            "  ring-infra:bakeTime: 24h\n  ring-infra:health:\n    custom:\n      - name: database-connectivity\n        path: /health/db\n      - name: search\n        path: /health/search\n"));
+        var healthy = """{"status":"ok","ring":{"name":"canary","lock_path":"modules/manifests/canary.lock.json"}}""";
+        var searchDown = false;
+        var asked = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var server = new LoopbackHttp((request, _) =>
+        {
+            asked.Enqueue(request.Url!.AbsolutePath);
+            return request.Url!.AbsolutePath switch
+            {
+                "/api/health" => (200, healthy),
+                "/health/db" => (200, "{}"),
+                "/health/search" => (searchDown ? 503 : 200, "{}"),
+                _ => (404, "{}"),
+            };
+        });
+
+        var ok = await h.RunAsync(new FakeStacks(h.Repo.Root), "verify", "canary", "--url", server.Url);
+        ok.ExitCode.ShouldBe(ExitCodes.Ok, ok.Err);
+        ok.Out.ShouldContain("custom checks ok: database-connectivity, search");
+        asked.ShouldBe(["/api/health", "/health/db", "/health/search"]);
+
+        searchDown = true;
+        var failed = await h.RunAsync(new FakeStacks(h.Repo.Root), "verify", "canary", "--url", server.Url);
+        failed.ExitCode.ShouldBe(ExitCodes.Infrastructure);
+        failed.ErrLines.ShouldBe([$"ringctl: verify canary: custom check(s) failed: search: {server.Url}/health/search answered 503 Service Unavailable"]);
+    }
+
+    [Fact]
     public async Task PodsThatFellBackToStable_FailVerification_NamingWhy()
     {
         await using var h = await OpsHarness.CreateAsync(_pg);

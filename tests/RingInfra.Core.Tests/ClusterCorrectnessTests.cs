@@ -61,7 +61,7 @@ public sealed class ClusterCorrectnessTests
         At(api, "spec.template.spec.containers.0.livenessProbe.tcpSocket.port").ToString().ShouldBe("http");
         At(api, "spec.template.spec.containers.0.startupProbe.tcpSocket.port").ToString().ShouldBe("http");
         At(api, "spec.template.spec.containers.0.readinessProbe.httpGet.path").ToString().ShouldBe("/api/health");
-        ((int)At(api, "spec.template.spec.containers.0.readinessProbe.periodSeconds")).ShouldBe(5);
+        ((int)At(api, "spec.template.spec.containers.0.readinessProbe.periodSeconds")).ShouldBe(15, "doc 001: readiness every 15 s");
         ((int)At(api, "spec.template.spec.containers.0.readinessProbe.timeoutSeconds")).ShouldBe(3);
     }
 
@@ -75,13 +75,20 @@ public sealed class ClusterCorrectnessTests
         horizon.Body.ToJsonString().ShouldNotContain("horizon:status");
     }
 
+    /// <summary>
+    /// The controller waits at least as long as the ring's nginx: the api timeout for requests (the ring's nginx cuts
+    /// them there) and the websockets' idle timeout (default 1h) for Reverb's sockets, so the larger of the two.
+    /// </summary>
     [Theory]
-    [InlineData("stable", "60")]
-    [InlineData("edge", "120")]
-    [InlineData("canary", "300")]
+    [InlineData("stable", "3600")]
+    [InlineData("edge", "3600")]
+    [InlineData("canary", "3600")]
     public void TheIngressController_WaitsAsLongAsTheRing(string ring, string seconds)
     {
-        var annotations = Repo.Render(ring).Find("Ingress", "ring")!.Body["metadata"]!["annotations"]!;
+        var rendered = Repo.Render(ring);
+        rendered.Find("ConfigMap", "ring-nginx-conf")!.Body["data"]!["default.conf"]!.ToString()
+            .ShouldContain($"proxy_read_timeout {rendered.Workloads[WorkloadKind.Api].Settings.TimeoutSeconds}s;", customMessage: "requests are still cut at the api timeout");
+        var annotations = rendered.Find("Ingress", "ring")!.Body["metadata"]!["annotations"]!;
         annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"]!.ToString().ShouldBe(seconds);
         annotations["nginx.ingress.kubernetes.io/proxy-send-timeout"]!.ToString().ShouldBe(seconds);
         annotations["nginx.ingress.kubernetes.io/proxy-body-size"]!.ToString().ShouldBe("64m");

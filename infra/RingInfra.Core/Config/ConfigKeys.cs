@@ -42,12 +42,17 @@ public static class ConfigKeys
     public const string Gates = "gates";
     public const string PrometheusUrl = "prometheusUrl";
     public const string Observability = "observability";
+    public const string Health = "health";
+    public const string Tls = "tls";
+    public const string Websockets = "websockets";
+    public const string Autoscaling = "autoscaling";
 
     /// <summary>Every key a ring may set, sorted (used to name the allowed keys in errors).</summary>
     public static readonly IReadOnlyList<string> All =
     [
-        Active, ApiImage, Approvers, BakeTime, Connectors, Default, Description, DisplayName, Dns, Domain, DualStack, Env, FeatureFlags,
-        FreezeWindows, Gates, HostnameSegment, IngressAnnotations, IngressClass, IngressController, IngressNamespace, Namespace, NginxImage,
-        Observability, PromotionOrder, PrometheusUrl, Protected, PsaVersion, Queues, SelectorLabels, SharedNamespace, SharedStack, Tenants, Tier, Workloads,
+        Active, ApiImage, Approvers, Autoscaling, BakeTime, Connectors, Default, Description, DisplayName, Dns, Domain, DualStack, Env, FeatureFlags,
+        FreezeWindows, Gates, Health, HostnameSegment, IngressAnnotations, IngressClass, IngressController, IngressNamespace, Namespace, NginxImage,
+        Observability, PromotionOrder, PrometheusUrl, Protected, PsaVersion, Queues, SelectorLabels, SharedNamespace, SharedStack, Tenants, Tier, Tls,
+        Websockets, Workloads,
     ];
 }

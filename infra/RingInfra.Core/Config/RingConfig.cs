@@ -40,6 +40,18 @@ public sealed record RingConfig
     /// <summary>What Prometheus needs from the ring beyond scrape annotations (a PodMonitor and PrometheusRule with the Operator).</summary>
     public Metrics.Observability Observability { get; init; } = Metrics.Observability.Default;
 
+    /// <summary>The api's probes and the ring's custom readiness checks (doc 001).</summary>
+    public HealthSettings Health { get; init; } = HealthSettings.Default;
+
+    /// <summary>The Ingress's certificate; null: plain HTTP (a lint error in a production-tier ring).</summary>
+    public TlsSettings? Tls { get; init; }
+
+    /// <summary>The Reverb path nginx upgrades to websockets.</summary>
+    public WebsocketSettings Websockets { get; init; } = WebsocketSettings.Default;
+
+    /// <summary>The autoscalers' scale-up and scale-down behaviour (doc 004).</summary>
+    public ScalingBehaviour Autoscaling { get; init; } = ScalingBehaviour.Default;
+
     public required IReadOnlyList<FreezeWindow> FreezeWindows { get; init; }
 
     public required IReadOnlyList<string> Tenants { get; init; }

@@ -3,7 +3,10 @@ using RingInfra.Core.Rendering;
 
 namespace RingInfra.Core.Policies;
 
-/// <summary>No host is served by two rings: every Ingress host of the fleet appears once.</summary>
+/// <summary>
+/// No host is served by two rings: every Ingress host of the fleet appears once. And an Ingress's TLS hosts are
+/// exactly its rule hosts: a host outside the certificate would be served with the wrong one.
+/// </summary>
 public static class HostnameUniqueness
 {
     public static IReadOnlyList<Violation> Check(IReadOnlyList<RenderedRing> rings)
@@ -15,6 +18,7 @@ public static class HostnameUniqueness
             foreach (var ingress in ring.Objects.Where(o => o.Kind == "Ingress"))
             {
                 var rules = Node.Arr(Node.Obj(ingress.Body, "spec"), "rules");
+                found.AddRange(TlsHosts(ingress, [.. rules.Select(r => Node.Str(r, "host") ?? "")]));
                 for (var i = 0; i < rules.Count; i++)
                 {
                     var host = Node.Str(rules[i], "host") ?? "";
@@ -31,5 +35,23 @@ public static class HostnameUniqueness
         }
 
         return found;
+    }
+
+    private static IEnumerable<Violation> TlsHosts(KubeObject ingress, IReadOnlyList<string> ruleHosts)
+    {
+        var tls = Node.Arr(Node.Obj(ingress.Body, "spec"), "tls");
+        if (tls.Count == 0)
+        {
+            yield break;
+        }
+
+        var tlsHosts = tls.SelectMany(t => Node.Arr(t as System.Text.Json.Nodes.JsonObject, "hosts").Select(h => h?.ToString() ?? "")).ToList();
+        var missing = ruleHosts.Except(tlsHosts, StringComparer.OrdinalIgnoreCase).ToList();
+        var extra = tlsHosts.Except(ruleHosts, StringComparer.OrdinalIgnoreCase).ToList();
+        if (missing.Count > 0 || extra.Count > 0)
+        {
+            yield return new Violation(ingress.Id, "spec.tls[].hosts", string.Join(", ", tlsHosts), "hostname-uniqueness",
+                $"must equal the rule hosts (missing: {(missing.Count == 0 ? "none" : string.Join(", ", missing))}; not served: {(extra.Count == 0 ? "none" : string.Join(", ", extra))})");
+        }
     }
 }

@@ -28,6 +28,7 @@ public static class PolicySuite
             }
 
             found.AddRange(NetworkPolicyCompleteness.Check(ring, shared));
+            found.AddRange(ProductionReadiness.Check(ring));
             found.AddRange(SecretHygiene.Check(ring, shared, secrets));
         }
 

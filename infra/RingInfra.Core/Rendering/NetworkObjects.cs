@@ -206,9 +206,15 @@ internal static class NetworkObjects
     public static JsonObject IngressAnnotations(RenderContext c)
     {
         var annotations = new JsonObject();
+        if (c.Config.Tls?.ClusterIssuer is { } issuer)
+        {
+            annotations["cert-manager.io/cluster-issuer"] = issuer;
+        }
+
         if (c.Config.Platform.IngressController == PlatformSettings.IngressNginx)
         {
-            var timeout = c.Workloads[WorkloadKind.Api].Settings.TimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            // At least the websockets' idle timeout: the ring's nginx still cuts every other request at the api timeout.
+            var timeout = Math.Max(c.Workloads[WorkloadKind.Api].Settings.TimeoutSeconds, c.Config.Websockets.IdleTimeoutSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
             annotations["nginx.ingress.kubernetes.io/proxy-body-size"] = "64m";
             annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"] = timeout;
             annotations["nginx.ingress.kubernetes.io/proxy-send-timeout"] = timeout;
@@ -225,10 +231,15 @@ internal static class NetworkObjects
     public static JsonObject Ingress(RenderContext c)
     {
         var o = K.Object("networking.k8s.io/v1", "Ingress", IngressName, c.Ns, RingLabels.Common(c.Name), IngressAnnotations(c));
-        o["spec"] = new JsonObject
+        var spec = new JsonObject { ["ingressClassName"] = c.Config.IngressClass };
+        if (c.Config.Tls is { } tls)
         {
-            ["ingressClassName"] = c.Config.IngressClass,
-            ["rules"] = new JsonArray([.. Hostnames(c.Config).Select(h => (JsonNode?)new JsonObject
+            // One certificate for every host of the ring (hostname-uniqueness checks the TLS hosts are the rule hosts).
+            spec["tls"] = K.Array(new JsonObject { ["hosts"] = K.Strings([.. Hostnames(c.Config)]), ["secretName"] = tls.SecretFor(c.Name) });
+        }
+
+        o["spec"] = spec;
+        spec["rules"] = new JsonArray([.. Hostnames(c.Config).Select(h => (JsonNode?)new JsonObject
             {
                 ["host"] = h,
                 ["http"] = new JsonObject
@@ -243,8 +254,7 @@ internal static class NetworkObjects
                         },
                     }),
                 },
-            })]),
-        };
+            })]);
         return o;
     }
 }

@@ -153,12 +153,12 @@ internal static class WorkloadObjects
         container["securityContext"] = ContainerSecurity(readOnlyRoot: false);
         if (isApi)
         {
-            // Liveness and startup ask only whether Octane listens: /api/health reports the database and Redis,
-            // and a 30-second database switchover must not restart every api pod of every ring. Readiness
-            // uses /api/health, so a pod that cannot serve is taken out of the Service until it can.
-            container["livenessProbe"] = Probe(TcpProbe(), period: 10, failures: 3);
-            container["readinessProbe"] = Probe(HttpProbe("/api/health"), period: 5, failures: 2, timeout: 3);
-            container["startupProbe"] = Probe(TcpProbe(), period: 5, failures: 60);
+            // The ring's health settings (doc 001; HealthSettings says why liveness defaults to "Octane listens"):
+            // a probe without a path is a TCP check of the port.
+            var health = c.Config.Health;
+            container["livenessProbe"] = Probe(ProbeHandler(health.Liveness), health.Liveness.IntervalSeconds, health.Liveness.Threshold);
+            container["readinessProbe"] = Probe(ProbeHandler(health.Readiness), health.Readiness.IntervalSeconds, health.Readiness.Threshold, timeout: 3);
+            container["startupProbe"] = Probe(ProbeHandler(health.Startup), health.Startup.IntervalSeconds, health.Startup.Threshold);
         }
         else
         {
@@ -186,15 +186,34 @@ internal static class WorkloadObjects
         return container;
     }
 
+    private static JsonObject ProbeHandler(ProbeSettings p) => p.Path is { } path ? HttpProbe(path) : TcpProbe();
+
+    /// <summary>
+    /// nginx's readiness: its own <c>/healthz</c>, or with custom checks their aggregate on port 8082, at the most
+    /// frequent interval and the lowest threshold of the checks (one probe stands for them all).
+    /// </summary>
+    private static JsonObject NginxReadiness(RenderContext c)
+    {
+        var custom = c.Config.Health.Custom;
+        return custom.Count == 0
+            ? Probe(HttpProbe("/healthz"), period: 5, failures: 2)
+            : Probe(new JsonObject { ["httpGet"] = new JsonObject { ["path"] = NginxConfig.CustomHealthPath, ["port"] = "health" } },
+                period: custom.Min(x => x.IntervalSeconds), failures: custom.Min(x => x.Threshold));
+    }
+
     private static JsonObject NginxContainer(RenderContext c, ResolvedWorkload w) => new()
     {
         ["name"] = "nginx",
         ["image"] = c.Config.NginxImage,
-        ["ports"] = K.Array(new JsonObject { ["name"] = "http", ["containerPort"] = 8080, ["protocol"] = "TCP" }),
+        ["ports"] = c.Config.Health.Custom.Count == 0
+            ? K.Array(new JsonObject { ["name"] = "http", ["containerPort"] = 8080, ["protocol"] = "TCP" })
+            : K.Array(
+                new JsonObject { ["name"] = "http", ["containerPort"] = 8080, ["protocol"] = "TCP" },
+                new JsonObject { ["name"] = "health", ["containerPort"] = NginxConfig.HealthPort, ["protocol"] = "TCP" }),
         ["resources"] = Resources(w),
         ["securityContext"] = ContainerSecurity(readOnlyRoot: true),
         ["livenessProbe"] = Probe(HttpProbe("/healthz"), period: 10, failures: 3),
-        ["readinessProbe"] = Probe(HttpProbe("/healthz"), period: 5, failures: 2),
+        ["readinessProbe"] = NginxReadiness(c),
         ["startupProbe"] = Probe(HttpProbe("/healthz"), period: 2, failures: 15),
         ["lifecycle"] = new JsonObject { ["preStop"] = ExecProbe("sh", "-c", $"sleep {w.PreStopDrainSeconds}") },
         ["volumeMounts"] = K.Array(
@@ -247,16 +266,36 @@ internal static class WorkloadObjects
         return p;
     }
 
+    private static JsonObject Behaviour(ScalingPolicy p) => new()
+    {
+        ["stabilizationWindowSeconds"] = p.StabilizationSeconds,
+        ["policies"] = K.Array(new JsonObject { ["type"] = "Percent", ["value"] = p.Percent, ["periodSeconds"] = p.PeriodSeconds }),
+    };
+
     public static JsonObject Disruption(RenderContext c, WorkloadKind kind)
     {
         var o = K.Object("policy/v1", "PodDisruptionBudget", RingLabels.Name(kind), c.Ns, RingLabels.ForWorkload(c.Name, kind));
-        o["spec"] = new JsonObject
+        var replicas = c.Workloads[kind].Settings.Replicas;
+        var spec = new JsonObject();
+        if (replicas >= 2)
         {
-            ["maxUnavailable"] = 1,
-            ["selector"] = new JsonObject { ["matchLabels"] = RingLabels.Selector(c.Name, kind) },
-        };
+            // Evictions may take one pod at a time, never the last (doc 004 keeps two of three).
+            spec["minAvailable"] = MinAvailable(replicas);
+        }
+        else
+        {
+            // One pod: a budget of zero evictions would block every node drain. It can be evicted, so the workload
+            // goes away during a drain: a lint error in a production-tier ring (production-replicas).
+            spec["maxUnavailable"] = 1;
+        }
+
+        spec["selector"] = new JsonObject { ["matchLabels"] = RingLabels.Selector(c.Name, kind) };
+        o["spec"] = spec;
         return o;
     }
+
+    /// <summary>The disruption budget of a workload with <paramref name="replicas"/> (its minimum) of two or more: all but one.</summary>
+    public static int MinAvailable(int replicas) => Math.Max(1, replicas - 1);
 
     public static JsonObject? Autoscaler(RenderContext c, WorkloadKind kind)
     {
@@ -283,7 +322,8 @@ internal static class WorkloadObjects
             }),
             ["behavior"] = new JsonObject
             {
-                ["scaleDown"] = new JsonObject { ["stabilizationWindowSeconds"] = 300 },
+                ["scaleUp"] = Behaviour(c.Config.Autoscaling.ScaleUp),
+                ["scaleDown"] = Behaviour(c.Config.Autoscaling.ScaleDown),
             },
         };
         return o;

@@ -40,9 +40,11 @@ public static class OperationCommands
             var said = new List<string>();
             if (!parse.GetValue(metrics) || parse.GetValue(url) is not null)
             {
-                var report = await RingHealth.CheckAsync(context.Http, parse.GetValue(url) ?? $"http://{record.K8sService}", name, $"modules/manifests/{name}.lock.json", ct).ConfigureAwait(false);
+                var custom = (await ops.LoadFleetAsync(ct).ConfigureAwait(false)).Find(name)?.Config.Health.Custom ?? [];
+                var report = await RingHealth.CheckAsync(context.Http, parse.GetValue(url) ?? $"http://{record.K8sService}", name, $"modules/manifests/{name}.lock.json", custom, ct).ConfigureAwait(false);
                 (data["url"], data["status"], data["lockPath"]) = (report.Url, report.Status, report.LockPath);
-                said.Add($"{report.Url} ok, ring {report.Ring}, lock {report.LockPath}");
+                data["customChecks"] = JsonOutput.Strings(report.Custom);
+                said.Add($"{report.Url} ok, ring {report.Ring}, lock {report.LockPath}" + (report.Custom.Count > 0 ? $", custom checks ok: {string.Join(", ", report.Custom)}" : ""));
             }
 
             if (parse.GetValue(metrics))

@@ -61,10 +61,11 @@ public static class PromoteCommands
     private static async Task<int> RunAsync(CliContext context, GlobalOptions globals, ParseResult parse, Promotion.Request request, string? url, bool yes, bool dryRun, bool commit, CancellationToken ct)
     {
         // The input first, from the files alone: a typo is named before a registry or a stack backend is needed.
-        Promotion.Validate(request, FleetSession.Open(parse, globals, context, tenantsFromRegistry: true).Fleet);
+        var fleet = FleetSession.Open(parse, globals, context, tenantsFromRegistry: true).Fleet;
+        Promotion.Validate(request, fleet);
         await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
         Func<string, CancellationToken, Task>? verify = url is null ? null : async (ring, token) =>
-            await RingHealth.CheckAsync(context.Http, url, ring, $"modules/manifests/{ring}.lock.json", token).ConfigureAwait(false);
+            await RingHealth.CheckAsync(context.Http, url, ring, $"modules/manifests/{ring}.lock.json", fleet.Find(ring)?.Config.Health.Custom ?? [], token).ConfigureAwait(false);
         var promotion = new Promotion(session.Operations, verify);
         var json = parse.GetValue(globals.Json);
         if (dryRun)

@@ -9,9 +9,41 @@ namespace RingCtl.Operations;
 /// </summary>
 public static class RingHealth
 {
-    public sealed record Report(string Url, string Ring, string LockPath, string Status);
+    public sealed record Report(string Url, string Ring, string LockPath, string Status)
+    {
+        /// <summary>The ring's custom checks (doc 001) that answered 2xx, by name.</summary>
+        public IReadOnlyList<string> Custom { get; init; } = [];
+    }
 
-    public static async Task<Report> CheckAsync(HttpClient http, string baseUrl, string ring, string expectedLockPath, CancellationToken ct)
+    /// <summary>The health document, then each of the ring's custom checks (<c>ring-infra:health.custom</c>): every one must answer 2xx.</summary>
+    public static async Task<Report> CheckAsync(HttpClient http, string baseUrl, string ring, string expectedLockPath, IReadOnlyList<RingInfra.Core.Config.CustomCheck> custom, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(custom);
+        var report = await CheckAsync(http, baseUrl, ring, expectedLockPath, ct).ConfigureAwait(false);
+        var failed = new List<string>();
+        foreach (var check in custom)
+        {
+            var url = baseUrl.TrimEnd('/') + check.Path;
+            try
+            {
+                using var response = await http.GetAsync(new Uri(url), ct).ConfigureAwait(false);
+                if (!response.IsSuccessStatusCode)
+                {
+                    failed.Add($"{check.Name}: {url} answered {(int)response.StatusCode} {response.ReasonPhrase}");
+                }
+            }
+            catch (HttpRequestException e)
+            {
+                failed.Add($"{check.Name}: {url} did not answer: {e.Message}");
+            }
+        }
+
+        return failed.Count == 0
+            ? report with { Custom = [.. custom.Select(c => c.Name)] }
+            : throw new CommandException(ExitCodes.Infrastructure, $"verify {ring}: custom check(s) failed: {string.Join("; ", failed)}");
+    }
+
+    private static async Task<Report> CheckAsync(HttpClient http, string baseUrl, string ring, string expectedLockPath, CancellationToken ct)
     {
         var url = baseUrl.TrimEnd('/') + "/api/health";
         HttpResponseMessage response;
