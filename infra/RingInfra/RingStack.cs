@@ -52,7 +52,7 @@ public sealed class RingStack : Stack
             WithValues = !target.RendersToDirectory,
             Provider = provider,
         }, new ComponentResourceOptions { DependsOn = dependencies.ToArray() });
-        _ = new RingManifestsComponent("manifests", rendered, provider, new ComponentResourceOptions { DependsOn = { secrets } });
+        _ = new RingManifestsComponent("manifests", rendered, provider, UpgradeObjects.Renders(ring), new ComponentResourceOptions { DependsOn = { secrets } });
 
         Ring = Output.Create(config.Name);
         Namespace = Output.Create(config.Namespace);

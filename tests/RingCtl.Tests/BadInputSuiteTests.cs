@@ -131,7 +131,7 @@ public sealed class BadInputSuiteTests
         var before = await RegistryDump.OfAsync(cs);
         var result = await RingCtlRunner.RunAsync(repo.Root, new CliContextOptions(cs), "ring", "list");
         result.ExitCode.ShouldBe(ExitCodes.Usage);
-        result.ErrLines.ShouldBe(["ringctl: registry schema is at version 0, ringctl needs 5: run `ringctl db migrate`"]);
+        result.ErrLines.ShouldBe(["ringctl: registry schema is at version 0, ringctl needs 6: run `ringctl db migrate`"]);
         (await RegistryDump.OfAsync(cs)).ShouldBe(before);
     }
 

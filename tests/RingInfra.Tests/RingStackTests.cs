@@ -174,4 +174,38 @@ public sealed class RingStackTests
         var e = await Should.ThrowAsync<Exception>(() => StackRun.RingAsync("canary", config));
         e.ToString().ShouldContain("ring 'canary': tier must be one of dev, staging, production (got qa)");
     }
+
+    /// <summary>
+    /// A lock that upgrades modules: the Job is a resource of its own, retained on delete (its logs outlive a
+    /// re-converge), and the ConfigGroup holding the Deployments depends on it — what the SDK sends; that the provider
+    /// waits for the Job to complete is the provider's (README "Module upgrades").
+    /// </summary>
+    [Fact]
+    public async Task AnUpgradingLock_CreatesTheJobFirst_AndEverythingElseDependsOnIt()
+    {
+        var hash = Repo.LoadFleet().Find("edge")!.Lock.Hash;
+        var run = await StackRun.RingAsync("edge", PulumiConfig.ForRing("edge", change: layer =>
+            layer["upgrade"] = new System.Text.Json.Nodes.JsonObject { ["lockHash"] = hash, ["modules"] = new System.Text.Json.Nodes.JsonArray("ai") }));
+
+        var job = run.Mocks.OfType("kubernetes:batch/v1:Job").ShouldHaveSingleItem();
+        var metadata = (IDictionary<string, object>)job.Inputs["metadata"];
+        metadata["name"].ShouldBe(RingInfra.Core.Rendering.UpgradeObjects.JobName(hash));
+        metadata["namespace"].ShouldBe("autocom-edge");
+        var registered = run.Seen.OfType("kubernetes:batch/v1:Job").ShouldHaveSingleItem();
+        ((CustomResourceOptions)registered.Options).RetainOnDelete.ShouldBe(true);
+        ((CustomResourceOptions)registered.Options).Provider.ShouldNotBeNull();
+        var group = run.Seen.OfType("kubernetes:yaml/v2:ConfigGroup").ShouldHaveSingleItem();
+        var dependsOn = await StackRun.Value(((ComponentResourceOptions)group.Options).DependsOn.ToOutput());
+        dependsOn.ShouldContain(d => d.GetResourceName() == registered.Name);
+        ((string)run.Mocks.OfType("kubernetes:yaml/v2:ConfigGroup").Single().Inputs["yaml"]).ShouldNotContain("kind: Job");
+    }
+
+    [Fact]
+    public async Task WithoutAnUpgrade_NoJobIsCreated()
+    {
+        var run = await StackRun.RingAsync("edge", PulumiConfig.ForRing("edge"));
+        run.Mocks.OfType("kubernetes:batch/v1:Job").ShouldBeEmpty();
+        var group = run.Seen.OfType("kubernetes:yaml/v2:ConfigGroup").ShouldHaveSingleItem();
+        (await StackRun.Value(((ComponentResourceOptions)group.Options).DependsOn.ToOutput())).ShouldBeEmpty();
+    }
 }

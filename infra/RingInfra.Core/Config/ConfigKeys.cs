@@ -46,6 +46,8 @@ public static class ConfigKeys
     public const string Tls = "tls";
     public const string Websockets = "websockets";
     public const string Autoscaling = "autoscaling";
+    public const string Upgrade = "upgrade";
+    public const string UpgradeDeadline = "upgradeDeadline";
 
     /// <summary>Every key a ring may set, sorted (used to name the allowed keys in errors).</summary>
     public static readonly IReadOnlyList<string> All =
@@ -53,6 +55,6 @@ public static class ConfigKeys
         Active, ApiImage, Approvers, Autoscaling, BakeTime, Connectors, Default, Description, DisplayName, Dns, Domain, DualStack, Env, FeatureFlags,
         FreezeWindows, Gates, Health, HostnameSegment, IngressAnnotations, IngressClass, IngressController, IngressNamespace, Namespace, NginxImage,
         Observability, PromotionOrder, PrometheusUrl, Protected, PsaVersion, Queues, SelectorLabels, SharedNamespace, SharedStack, Tenants, Tier, Tls,
-        Websockets, Workloads,
+        Upgrade, UpgradeDeadline, Websockets, Workloads,
     ];
 }

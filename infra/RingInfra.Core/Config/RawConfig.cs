@@ -17,7 +17,7 @@ public static class RawConfig
     [
         ConfigKeys.FreezeWindows, ConfigKeys.Tenants, ConfigKeys.Env, ConfigKeys.FeatureFlags, ConfigKeys.Connectors, ConfigKeys.Workloads,
         ConfigKeys.Queues, ConfigKeys.Dns, ConfigKeys.IngressAnnotations, ConfigKeys.SelectorLabels, ConfigKeys.Approvers,
-        ConfigKeys.Gates, ConfigKeys.Observability, ConfigKeys.Health, ConfigKeys.Tls, ConfigKeys.Websockets, ConfigKeys.Autoscaling,
+        ConfigKeys.Gates, ConfigKeys.Observability, ConfigKeys.Health, ConfigKeys.Tls, ConfigKeys.Websockets, ConfigKeys.Autoscaling, ConfigKeys.Upgrade,
     ];
 
     /// <summary>The ring config layer for the keys that are set (null values are skipped).</summary>

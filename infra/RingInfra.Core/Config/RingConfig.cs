@@ -49,6 +49,15 @@ public sealed record RingConfig
     /// <summary>The Reverb path nginx upgrades to websockets.</summary>
     public WebsocketSettings Websockets { get; init; } = WebsocketSettings.Default;
 
+    /// <summary>
+    /// The module upgrade this ring's lock brings (<c>ring-infra:upgrade</c>, written by ringctl with the lock): the
+    /// Job renders only while its lock hash is the lock's. Null: none.
+    /// </summary>
+    public ModuleUpgrade? Upgrade { get; init; }
+
+    /// <summary>How long the upgrade Job may run (<c>ring-infra:upgradeDeadline</c>).</summary>
+    public int UpgradeDeadlineSeconds { get; init; } = 600;
+
     /// <summary>The autoscalers' scale-up and scale-down behaviour (doc 004).</summary>
     public ScalingBehaviour Autoscaling { get; init; } = ScalingBehaviour.Default;
 

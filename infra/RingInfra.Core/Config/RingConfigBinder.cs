@@ -74,6 +74,8 @@ public static partial class RingConfigBinder
             Tls = ServingSections.ReadTls(r, Get(ConfigKeys.Tls)),
             Websockets = ServingSections.ReadWebsockets(r, Get(ConfigKeys.Websockets)),
             Autoscaling = ServingSections.ReadAutoscaling(r, Get(ConfigKeys.Autoscaling)),
+            Upgrade = ServingSections.ReadUpgrade(r, Get(ConfigKeys.Upgrade)),
+            UpgradeDeadlineSeconds = ServingSections.ReadDeadline(r, Get(ConfigKeys.UpgradeDeadline)),
             FreezeWindows = RingConfigSections.ReadFreezeWindows(r, Get(ConfigKeys.FreezeWindows)),
             Tenants = RingConfigSections.ReadTenants(r, Get(ConfigKeys.Tenants)),
             Env = RingConfigSections.ReadEnv(r, Get(ConfigKeys.Env)),

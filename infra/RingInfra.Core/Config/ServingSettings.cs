@@ -43,6 +43,9 @@ public sealed record ScalingBehaviour(ScalingPolicy ScaleUp, ScalingPolicy Scale
     public static ScalingBehaviour Default { get; } = new(new(60, 100, 30), new(300, 50, 60));
 }
 
+/// <summary>The modules a ring's lock upgrades (their migrations and <c>onUpgrade</c> hooks run once, here), for that lock only.</summary>
+public sealed record ModuleUpgrade(string LockHash, IReadOnlyList<string> Modules);
+
 /// <summary>Reads the serving sections of a ring's config: every problem at once, as the other sections.</summary>
 internal static partial class ServingSections
 {
@@ -160,6 +163,35 @@ internal static partial class ServingSections
 
         return new ScalingBehaviour(Read("scaleUp", d.ScaleUp), Read("scaleDown", d.ScaleDown));
     }
+
+    /// <summary><c>upgrade: {lockHash, modules}</c> (ringctl writes it next to the lock).</summary>
+    internal static ModuleUpgrade? ReadUpgrade(ValueReader r, JsonNode? node)
+    {
+        if (r.Map(node, ConfigKeys.Upgrade) is not { } map)
+        {
+            return null;
+        }
+
+        r.OnlyKeys(map, ConfigKeys.Upgrade + ".", ["lockHash", "modules"]);
+        var hash = r.RequiredString(map["lockHash"], $"{ConfigKeys.Upgrade}.lockHash", v => HashPattern().IsMatch(v), "must be a lock hash (sha256: and 64 hex digits)");
+        var modules = new List<string>();
+        var list = r.List(map["modules"], $"{ConfigKeys.Upgrade}.modules") ?? [];
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (r.String(list[i], $"{ConfigKeys.Upgrade}.modules[{i}]", Names.IsDnsLabel, "must be a module alias") is { } m && !modules.Contains(m))
+            {
+                modules.Add(m);
+            }
+        }
+
+        return new ModuleUpgrade(hash, modules);
+    }
+
+    internal static int ReadDeadline(ValueReader r, JsonNode? node) =>
+        r.String(node, ConfigKeys.UpgradeDeadline, v => Seconds(v) is >= 60 and <= 86400, "must be a duration from 60s to 24h such as 10m") is { } t ? Seconds(t)!.Value : 600;
+
+    [GeneratedRegex("^sha256:[0-9a-f]{64}$")]
+    private static partial Regex HashPattern();
 
     private const string PathRule = "must be an absolute URL path of letters, digits, '-', '_', '.' and '/' such as /health/db";
 

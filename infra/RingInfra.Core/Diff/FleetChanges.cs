@@ -1,3 +1,4 @@
+using RingInfra.Core.Config;
 using RingInfra.Core.Fleet;
 using RingInfra.Core.Locks;
 using RingInfra.Core.Rendering;
@@ -43,9 +44,21 @@ public static class FleetChanges
     };
 
     /// <summary>The fleet with <paramref name="module"/> set in <paramref name="ring"/>'s lock.</summary>
-    public static RingFleet Promote(RingFleet fleet, string ring, LockedModule module) => fleet with
+    public static RingFleet Promote(RingFleet fleet, string ring, LockedModule module) => Promote(fleet, ring, module, upgrade: []);
+
+    /// <summary>
+    /// A promotion whose new lock also upgrades <paramref name="upgrade"/> (the aliases no ring upgraded to this version
+    /// yet): the ring's <c>upgrade</c> entry names them for the new lock, so it renders the module upgrade Job.
+    /// </summary>
+    public static RingFleet Promote(RingFleet fleet, string ring, LockedModule module, IReadOnlyList<string> upgrade) => fleet with
     {
-        Rings = [.. fleet.Rings.Select(r => r.Name == ring ? r with { Lock = r.Lock.With(module) } : r)],
+        Rings = [.. fleet.Rings.Select(r => r.Name != ring ? r : With(r, r.Lock.With(module), upgrade))],
+    };
+
+    private static RingDefinition With(RingDefinition r, Locks.ModuleLock next, IReadOnlyList<string> upgrade) => r with
+    {
+        Lock = next,
+        Config = upgrade.Count == 0 ? r.Config : r.Config with { Upgrade = new ModuleUpgrade(next.Hash, upgrade) },
     };
 
     /// <summary>The object changes between two fleets' renders, over every ring or only the named ones.</summary>

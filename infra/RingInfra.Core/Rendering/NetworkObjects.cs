@@ -154,7 +154,8 @@ internal static class NetworkObjects
     private static JsonObject AppPods(RenderContext c) => new()
     {
         ["matchLabels"] = new JsonObject { [RingLabels.Ring] = c.Name },
-        ["matchExpressions"] = K.Array(new JsonObject { ["key"] = RingLabels.App, ["operator"] = "In", ["values"] = K.Strings("api", "horizon") }),
+        // The upgrade Job reaches what the api reaches: the database above all.
+        ["matchExpressions"] = K.Array(new JsonObject { ["key"] = RingLabels.App, ["operator"] = "In", ["values"] = K.Strings("api", "horizon", UpgradeObjects.App) }),
     };
 
     private static JsonObject Policy(RenderContext c, string name, JsonObject podSelector, JsonNode[]? ingress, JsonNode[]? egress)

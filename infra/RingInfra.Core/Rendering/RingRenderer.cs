@@ -15,7 +15,7 @@ public static class RingRenderer
     private static readonly string[] KindOrder =
     [
         "Namespace", "ConfigMap", "Secret", "Service", "Deployment", "PodDisruptionBudget",
-        "HorizontalPodAutoscaler", "NetworkPolicy", "Ingress", "ResourceQuota", "PodMonitor", "PrometheusRule",
+        "HorizontalPodAutoscaler", "NetworkPolicy", "Ingress", "ResourceQuota", "PodMonitor", "PrometheusRule", "Job",
     ];
 
     public static RenderedRing Render(RingDefinition ring, SharedFacts shared)
@@ -55,6 +55,10 @@ public static class RingRenderer
         }
 
         objects.AddRange(ObservabilityObjects.OperatorObjects(c));
+        if (UpgradeObjects.Job(c) is { } job)
+        {
+            objects.Add(job);
+        }
 
         return new RenderedRing
         {
@@ -82,21 +86,22 @@ public static class RingRenderer
         [.. fleet.Rings.Select(r => Render(r, fleet.Shared))];
 
     /// <summary>How the quota is sized, on the object itself (YAML renders carry no comments).</summary>
-    public const string QuotaSizing = "every workload at its maximum pod count (the autoscaler's maximum, else its replicas, plus the roll's surge pod), plus one more pod of the largest workload: a pod that is terminating still counts against the quota until its grace period ends, so a roll would otherwise stall on 'exceeded quota'";
+    public const string QuotaSizing = "every workload at its maximum pod count (the autoscaler's maximum, else its replicas, plus the roll's surge pod), plus one more pod of the largest workload: a pod that is terminating still counts against the quota until its grace period ends, so a roll would otherwise stall on 'exceeded quota'; plus one api-sized pod for a module upgrade Job";
 
     private static JsonObject Quota(RenderContext c)
     {
         var all = c.Workloads.Values.ToList();
         var largest = all.MaxBy(w => w.PodMemoryLimitBytes)!;
+        var api = c.Workloads[WorkloadKind.Api];
         var o = K.Object("v1", "ResourceQuota", "ring-quota", c.Ns, RingLabels.Common(c.Name), new JsonObject { ["ringinfra.io/sizing"] = QuotaSizing });
         o["spec"] = new JsonObject
         {
             ["hard"] = new JsonObject
             {
-                ["pods"] = (all.Sum(w => w.MaxPods) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["requests.cpu"] = Quantity.FormatCpu(all.Sum(w => w.PodCpuMillis * w.MaxPods) + largest.PodCpuMillis),
-                ["requests.memory"] = Quantity.FormatMemory(all.Sum(w => w.PodMemoryRequestBytes * w.MaxPods) + largest.PodMemoryRequestBytes),
-                ["limits.memory"] = Quantity.FormatMemory(all.Sum(w => w.PodMemoryLimitBytes * w.MaxPods) + largest.PodMemoryLimitBytes),
+                ["pods"] = (all.Sum(w => w.MaxPods) + 2).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["requests.cpu"] = Quantity.FormatCpu(all.Sum(w => w.PodCpuMillis * w.MaxPods) + largest.PodCpuMillis + api.PodCpuMillis),
+                ["requests.memory"] = Quantity.FormatMemory(all.Sum(w => w.PodMemoryRequestBytes * w.MaxPods) + largest.PodMemoryRequestBytes + api.PodMemoryRequestBytes),
+                ["limits.memory"] = Quantity.FormatMemory(all.Sum(w => w.PodMemoryLimitBytes * w.MaxPods) + largest.PodMemoryLimitBytes + api.PodMemoryLimitBytes),
             },
         };
         return o;

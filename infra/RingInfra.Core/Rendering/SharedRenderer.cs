@@ -50,7 +50,7 @@ public static class SharedRenderer
         {
             ["matchExpressions"] = K.Array(
                 new JsonObject { ["key"] = RingLabels.Ring, ["operator"] = "Exists" },
-                new JsonObject { ["key"] = RingLabels.App, ["operator"] = "In", ["values"] = K.Strings("api", "horizon") }),
+                new JsonObject { ["key"] = RingLabels.App, ["operator"] = "In", ["values"] = K.Strings("api", "horizon", UpgradeObjects.App) }),
         };
         var rules = new JsonArray
         {

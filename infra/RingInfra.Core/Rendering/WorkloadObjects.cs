@@ -76,6 +76,29 @@ internal static class WorkloadObjects
         return annotations;
     }
 
+    /// <summary>The upgrade Job's container: the api's (image, env, config, Secrets, resources, security) running <paramref name="command"/>.</summary>
+    internal static JsonObject UpgradeContainer(RenderContext c, string[] command)
+    {
+        var container = AppContainer(c, c.Workloads[WorkloadKind.Api]);
+        container["name"] = UpgradeObjects.App;
+        container["command"] = K.Strings(command);
+        foreach (var serving in new[] { "ports", "livenessProbe", "readinessProbe", "startupProbe", "lifecycle" })
+        {
+            container.Remove(serving);
+        }
+
+        return container;
+    }
+
+    /// <summary>The upgrade Job's pod: the api's pod settings (non-root, seccomp, pull secret) around <paramref name="container"/>.</summary>
+    internal static JsonObject AppPodSpec(RenderContext c, JsonObject container)
+    {
+        var pod = PodSpec(c, c.Workloads[WorkloadKind.Api]);
+        pod["containers"] = K.Array(container);
+        pod.Remove("topologySpreadConstraints");
+        return pod;
+    }
+
     private static JsonObject PodSpec(RenderContext c, ResolvedWorkload w)
     {
         var uid = w.Kind == WorkloadKind.Nginx ? NginxUid : AppUid;

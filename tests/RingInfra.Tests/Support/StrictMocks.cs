@@ -15,7 +15,7 @@ public sealed class StrictMocks
 {
     private static readonly HashSet<string> EchoTypes =
     [
-        "pulumi:providers:kubernetes", "kubernetes:core/v1:Namespace", "kubernetes:core/v1:Secret", "kubernetes:yaml/v2:ConfigGroup",
+        "pulumi:providers:kubernetes", "kubernetes:core/v1:Namespace", "kubernetes:core/v1:Secret", "kubernetes:yaml/v2:ConfigGroup", "kubernetes:batch/v1:Job",
         "ringinfra:ring:Secrets", "ringinfra:ring:Manifests", "ringinfra:shared:AppSecrets", "ringinfra:shared:TenantDatabases",
         "pulumi:providers:postgresql", "postgresql:index/role:Role", "postgresql:index/database:Database",
     ];

@@ -80,13 +80,24 @@ public static class PromoteCommands
             var changes = Promotion.ChangedObjects(preview, await session.Operations.LoadFleetAsync(ct).ConfigureAwait(false));
             TenantCommands.Report(context, json, Summary(preview, true, null, changes),
                 $"would {preview.CommitMessage} (all gates pass); objects that change in {preview.Target.Name}: {string.Join(", ", changes)}{MetricLines(preview.Metrics)}");
+            UpgradeNote(context, json, preview);
             return ExitCodes.Ok;
         }
 
         var written = RepositoryChanges.Begin(session.Root, commit);
         var (plan, id) = await promotion.LeaseAndRunAsync(request, p => Confirmation.Require(context, $"{p.CommitMessage}?", yes), ct).ConfigureAwait(false);
         TenantCommands.Done(context, json, Summary(plan, false, id, []), plan.CommitMessage, written, plan.CommitMessage, session.Operations.Actor);
+        UpgradeNote(context, json, plan);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>What the promotion does about module upgrades, on stderr (stdout's first line stays the commit message scripts read; JSON has it under <c>upgrade</c>).</summary>
+    private static void UpgradeNote(CliContext context, bool json, Promotion.Plan plan)
+    {
+        if (!json && plan.UpgradeNote is { } note)
+        {
+            context.Err.WriteLine(note);
+        }
     }
 
     private static JsonObject Summary(Promotion.Plan plan, bool dryRun, long? operation, IReadOnlyList<string> changes) => new()
@@ -105,6 +116,13 @@ public static class PromoteCommands
         ["operation"] = operation,
         ["changes"] = JsonOutput.Strings(changes),
         ["metrics"] = JsonOutput.Metrics(plan.Metrics),
+        ["upgrade"] = new JsonObject
+        {
+            ["modules"] = JsonOutput.Strings(plan.Upgrade),
+            ["job"] = plan.Upgrade.Count > 0 ? plan.JobName : null,
+            ["upgradedIn"] = plan.UpgradedIn,
+            ["note"] = plan.UpgradeNote,
+        },
     };
 
     /// <summary>Each metric gate's steps, one line each: what a reviewer reads before a promotion.</summary>

@@ -34,6 +34,22 @@ public sealed class Promotion
         /// <summary>The source ring's metric gates, step by step (what <c>--dry-run</c> shows).</summary>
         public IReadOnlyList<RingInfra.Core.Metrics.MetricVerdict> Metrics { get; init; } = [];
 
+        /// <summary>The aliases whose upgrade (migrations, <c>onUpgrade</c> hooks) runs in the target before its pods roll: never upgraded anywhere yet.</summary>
+        public IReadOnlyList<string> Upgrade { get; init; } = [];
+
+        /// <summary>Where the version was upgraded already (then no Job), or null.</summary>
+        public string? UpgradedIn { get; init; }
+
+        /// <summary>The upgrade Job's name, for the new lock.</summary>
+        public string JobName => RingInfra.Core.Rendering.UpgradeObjects.JobName(Target.Lock.With(Module).Hash);
+
+        /// <summary>What the promotion does about module upgrades, in words (null when its lock upgrades nothing).</summary>
+        public string? UpgradeNote => Request.IsRollback
+            ? "migrations are forward-only: a rollback runs no module upgrade"
+            : Upgrade.Count > 0
+                ? $"module upgrade: {string.Join(", ", Upgrade)} {Module.Version} upgrade in {Target.Name} first (Job {JobName} in {Target.Config.Namespace}), before its pods roll"
+                : UpgradedIn is { } ring ? $"{Module.Alias} {Module.Version} was upgraded in {ring} already: no module upgrade Job" : null;
+
         public string CommitMessage => Request.IsRollback
             ? RingInfra.Core.Promotion.CommitMessage.Rollback(Target.Name, Module.Alias, Current?.Version, Module.Version)
             : RingInfra.Core.Promotion.CommitMessage.Promote(Target.Name, Module.Alias, Current?.Version, Module.Version);
@@ -95,7 +111,16 @@ public sealed class Promotion
             };
         }
 
-        return new Plan(r, target, source, module, current, ChangeGates.Decide(request)) { Metrics = request.MetricVerdicts };
+        IReadOnlyList<string> upgrade = [];
+        string? upgradedIn = null;
+        if (!r.IsRollback && RingInfra.Core.Rendering.UpgradeObjects.Changed(target.Lock, target.Lock.With(module)) is { Count: > 0 } changed)
+        {
+            // Run once: tenant databases are shared by every ring, so a version's migrations run in the first ring it reaches.
+            upgradedIn = await _ctx.Registry.UpgradedInAsync(module.Alias, module.Version.ToString(), ct).ConfigureAwait(false);
+            upgrade = upgradedIn is null ? changed : [];
+        }
+
+        return new Plan(r, target, source, module, current, ChangeGates.Decide(request)) { Metrics = request.MetricVerdicts, Upgrade = upgrade, UpgradedIn = upgradedIn };
     }
 
     /// <summary>
@@ -277,6 +302,13 @@ public sealed class Promotion
         try
         {
             LockFiles.Write(_ctx.Root, next);
+            if (plan.Upgrade.Count > 0)
+            {
+                // The ring program renders the upgrade Job for this lock only (an entry for another lock renders nothing).
+                StackConfigFile.Set(_ctx.Root, stack, $"{RingInfra.Core.Config.ConfigKeys.Project}:{RingInfra.Core.Config.ConfigKeys.Upgrade}",
+                    new System.Text.Json.Nodes.JsonObject { ["lockHash"] = next.Hash, ["modules"] = new System.Text.Json.Nodes.JsonArray([.. plan.Upgrade.Select(m => (System.Text.Json.Nodes.JsonNode?)m)]) });
+            }
+
             await _ctx.Log.StepAsync(id, "lock written", ct).ConfigureAwait(false);
             OperationContext.CrashPoint(CrashSteps.Promotion(plan.Request.IsRollback, "lock-written"));
             step = $"update {target}";
@@ -292,6 +324,7 @@ public sealed class Promotion
         }
 
         await _ctx.Registry.RecordLandingAsync(target, plan.Module.Alias, plan.Module.Version.ToString(), ct).ConfigureAwait(false);
+        await _ctx.Registry.RecordUpgradesAsync(target, plan.Upgrade.Select(m => (m, next.Find(m)!.Version.ToString())), ct).ConfigureAwait(false);
         await _ctx.Registry.SetHeldAsync(target, null, ct).ConfigureAwait(false);
         await _ctx.Log.CloseAsync(id, "succeeded", null, ct).ConfigureAwait(false);
         OperationContext.CrashPoint(CrashSteps.Promotion(plan.Request.IsRollback, "closed"));
@@ -339,7 +372,10 @@ public sealed class Promotion
         }
 
         await _ctx.Log.CloseAsync(id, "failed", what, CancellationToken.None).ConfigureAwait(false);
-        return new CommandException(ExitCodes.Infrastructure, $"{what}. {char.ToUpperInvariant(restored[0])}{restored[1..]}.");
+        var job = plan.Upgrade.Count > 0 && step.StartsWith("update ", StringComparison.Ordinal)
+            ? $" The module upgrade Job {plan.JobName} in namespace {plan.Target.Config.Namespace} ran before any pod could roll; if it failed, its logs are kept until its TTL: kubectl logs -n {plan.Target.Config.Namespace} job/{plan.JobName} — delete it (kubectl delete -n {plan.Target.Config.Namespace} job/{plan.JobName}) before promoting this version again."
+            : "";
+        return new CommandException(ExitCodes.Infrastructure, $"{what}. {char.ToUpperInvariant(restored[0])}{restored[1..]}.{job}");
     }
 
     /// <summary>The error of a refused dry run (nothing is logged: nothing was attempted).</summary>
@@ -347,5 +383,5 @@ public sealed class Promotion
 
     /// <summary>The objects the promotion would change, by id (an offline diff of the target's renders).</summary>
     public static IReadOnlyList<string> ChangedObjects(Plan plan, RingFleet fleet) =>
-        [.. FleetChanges.Compare(fleet, FleetChanges.Promote(fleet, plan.Target.Name, plan.Module), [plan.Target.Name]).Select(c => c.Id)];
+        [.. FleetChanges.Compare(fleet, FleetChanges.Promote(fleet, plan.Target.Name, plan.Module, plan.Upgrade), [plan.Target.Name]).Select(c => c.Id)];
 }

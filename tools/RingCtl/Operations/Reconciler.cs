@@ -178,6 +178,12 @@ public sealed class Reconciler
                 }
 
                 await _ctx.Registry.RecordLandingAsync(ring, op.Module!, op.ToValue!, ct).ConfigureAwait(false);
+                if (op.Kind == "promote" && (await _ctx.LoadFleetAsync(ct).ConfigureAwait(false)).Find(ring) is { } def && RingInfra.Core.Rendering.UpgradeObjects.Renders(def))
+                {
+                    // The update just run applied the upgrade Job for this lock: the versions it upgraded are upgraded.
+                    await _ctx.Registry.RecordUpgradesAsync(ring, def.Config.Upgrade!.Modules.Select(m => (m, def.Lock.Find(m)!.Version.ToString())), ct).ConfigureAwait(false);
+                }
+
                 break;
             case "ring-add":
                 return await ResolveRingAddAsync(op, ct).ConfigureAwait(false);

@@ -264,6 +264,26 @@ public sealed class RingRegistry
             """, new { ring, module, version }, cancellationToken: ct)).ConfigureAwait(false);
     }
 
+    /// <summary>The ring where <paramref name="module"/> <paramref name="version"/> was upgraded (its migrations ran), or null.</summary>
+    public async Task<string?> UpgradedInAsync(string module, string version, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return await c.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            "select ring from module_upgrades where module = @module and version = @version", new { module, version }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    /// <summary>Records that <paramref name="ring"/> ran the upgrade of these module versions (the first record of a version stays).</summary>
+    public async Task RecordUpgradesAsync(string ring, IEnumerable<(string Module, string Version)> upgraded, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        foreach (var (module, version) in upgraded)
+        {
+            await c.ExecuteAsync(new CommandDefinition(
+                "insert into module_upgrades (module, version, ring) values (@module, @version, @ring) on conflict (module, version) do nothing",
+                new { module, version, ring }, cancellationToken: ct)).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Database time (leases, bake times and the log all use it, never the client's clock).</summary>
     public async Task<DateTimeOffset> NowAsync(CancellationToken ct)
     {
@@ -316,6 +336,10 @@ public sealed class RingRegistry
                     """, new { ring = cfg.Name, module = m.Alias, version = m.Version.ToString(), at }, tx, cancellationToken: ct)).ConfigureAwait(false);
                 landings++;
                 fromHistory += at is null ? 0 : 1;
+                // A version some ring already runs was upgraded there: it never runs its upgrade again.
+                await c.ExecuteAsync(new CommandDefinition(
+                    "insert into module_upgrades (module, version, ring) values (@module, @version, @ring) on conflict (module, version) do nothing",
+                    new { ring = cfg.Name, module = m.Alias, version = m.Version.ToString() }, tx, cancellationToken: ct)).ConfigureAwait(false);
             }
         }
 
