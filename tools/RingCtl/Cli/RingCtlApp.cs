@@ -33,6 +33,7 @@ public static class RingCtlApp
         root.Subcommands.Add(OperationCommands.Db(context, globals));
         root.Subcommands.Add(PreviewCommand.Build(context, globals));
         root.Subcommands.Add(MetricsCommand.Build(context, globals));
+        root.Subcommands.Add(StatusCommand.Build(context, globals));
         return root;
     }
 

@@ -20,6 +20,7 @@ public static class RingCommands
         ring.Subcommands.Add(Add(context, globals));
         ring.Subcommands.Add(Retire(context, globals));
         ring.Subcommands.Add(SetDefault(context, globals));
+        ring.Subcommands.Add(Diff(context, globals));
         return ring;
     }
 
@@ -264,4 +265,43 @@ public static class RingCommands
         ["heldReason"] = r.HeldReason,
         ["tenantCount"] = r.TenantCount,
     };
+
+    /// <summary><c>ring diff A B [--json]</c>: modules, env vars, feature flags and workload settings that differ (Core's <see cref="RingInfra.Core.Diff.RingDiff"/>).</summary>
+    private static Command Diff(CliContext context, GlobalOptions globals)
+    {
+        var left = new Argument<string>("a") { Description = "A ring" };
+        var right = new Argument<string>("b") { Description = "Another ring" };
+        var command = new Command("diff", "What differs between two rings: module versions and artifacts, env vars, feature flags, workload settings") { left, right };
+        command.SetAction(parse =>
+        {
+            var session = FleetSession.Open(parse, globals, context);
+            var (a, b) = (parse.GetValue(left)!, parse.GetValue(right)!);
+            var rings = session.Select([a, b], all: false, defaultAll: false);
+            var differences = RingInfra.Core.Diff.RingDiff.Compare(rings.Single(r => r.Name == a), rings.Single(r => r.Name == b));
+            if (parse.GetValue(globals.Json))
+            {
+                JsonOutput.Write(context, new JsonObject
+                {
+                    ["a"] = a,
+                    ["b"] = b,
+                    ["differences"] = new JsonArray([.. differences.Select(d => (JsonNode?)new JsonObject { ["section"] = d.Section, ["key"] = d.Key, [a] = d.Left, [b] = d.Right })]),
+                });
+            }
+            else
+            {
+                var width = Math.Max(3, differences.Select(d => d.Section.Length + 1 + d.Key.Length).DefaultIfEmpty(0).Max());
+                var column = Math.Max(a.Length, differences.Select(d => (d.Left ?? "-").Length).DefaultIfEmpty(0).Max());
+                context.Out.WriteLine($"{"".PadRight(width)}  {a.PadRight(column)}  {b}");
+                foreach (var d in differences)
+                {
+                    context.Out.WriteLine($"{(d.Section + " " + d.Key).PadRight(width)}  {(d.Left ?? "-").PadRight(column)}  {d.Right ?? "-"}");
+                }
+
+                context.Err.WriteLine($"ring diff {a} {b}: {differences.Count} difference(s)");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
 }

@@ -37,6 +37,9 @@ public sealed class Promotion
         /// <summary>The aliases whose upgrade (migrations, <c>onUpgrade</c> hooks) runs in the target before its pods roll: never upgraded anywhere yet.</summary>
         public IReadOnlyList<string> Upgrade { get; init; } = [];
 
+        /// <summary>How long the version still has to bake in the source (null: no bake refusal, or no landing).</summary>
+        public TimeSpan? BakeRemaining { get; init; }
+
         /// <summary>Where the version was upgraded already (then no Job), or null.</summary>
         public string? UpgradedIn { get; init; }
 
@@ -120,7 +123,12 @@ public sealed class Promotion
             upgrade = upgradedIn is null ? changed : [];
         }
 
-        return new Plan(r, target, source, module, current, ChangeGates.Decide(request)) { Metrics = request.MetricVerdicts, Upgrade = upgrade, UpgradedIn = upgradedIn };
+        TimeSpan? bakeRemaining = request.Source is { BakeTime: var bake } && request.LandedInSource is { } landed && request.Now - landed < bake
+            ? bake - (request.Now - landed) : null;
+        return new Plan(r, target, source, module, current, ChangeGates.Decide(request))
+        {
+            Metrics = request.MetricVerdicts, Upgrade = upgrade, UpgradedIn = upgradedIn, BakeRemaining = bakeRemaining,
+        };
     }
 
     /// <summary>
