@@ -8,6 +8,7 @@ public static class RingArgument
     public static Argument<string[]> Create(string description)
     {
         var argument = new Argument<string[]>("ring") { Description = description, Arity = ArgumentArity.ZeroOrMore };
+        argument.CompletionSources.Add(Commands.CompletionCommand.Rings);
         argument.Validators.Add(result =>
         {
             foreach (var token in result.Tokens.Where(t => t.Value.StartsWith('-')))

@@ -15,8 +15,11 @@ public static class PromoteCommands
     public static Command Promote(CliContext context, GlobalOptions globals)
     {
         var module = new Argument<string>("module") { Description = "Module alias, e.g. orders" };
+        module.CompletionSources.Add(CompletionCommand.Modules);
         var from = new Option<string?>("--from") { Description = "Ring whose version is promoted" };
         var to = new Option<string>("--to") { Description = "Ring that receives it", Required = true };
+        from.CompletionSources.Add(CompletionCommand.Rings);
+        to.CompletionSources.Add(CompletionCommand.Rings);
         var version = new Option<string?>("--version", "--with-version") { Description = "Pin this version directly (no source ring)" };
         var sha = new Option<string?>("--sha256") { Description = "Artifact checksum, for a version no ring runs yet" };
         var approvedBy = CommonOptions.ApprovedBy();
@@ -42,7 +45,9 @@ public static class PromoteCommands
     public static Command Rollback(CliContext context, GlobalOptions globals)
     {
         var module = new Argument<string>("module") { Description = "Module alias, e.g. orders" };
+        module.CompletionSources.Add(CompletionCommand.Modules);
         var ring = new Option<string>("--ring") { Description = "Ring to roll back", Required = true };
+        ring.CompletionSources.Add(CompletionCommand.Rings);
         var toVersion = new Option<string?>("--to-version") { Description = "Version to return to (default: the one before the last promotion)" };
         var approvedBy = CommonOptions.ApprovedBy();
         var url = new Option<string?>("--url") { Description = "Also verify the ring's /api/health at this base URL after the update" };
