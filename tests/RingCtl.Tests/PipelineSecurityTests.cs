@@ -94,6 +94,29 @@ public sealed partial class PipelineSecurityTests : IDisposable
     }
 
     [Fact]
+    public void PromoteAndRollout_AttachTheReleaseReport_EvenWhenTheyFail()
+    {
+        foreach (var (file, jobs) in new[] { (".github/workflows/promote.yml", new[] { "promote" }), (".github/workflows/rollout.yml", new[] { "canary", "edge", "stable" }) })
+        {
+            foreach (var job in jobs)
+            {
+                var steps = Steps(Workflow(file)["jobs"]![job]!.AsObject()).ToList();
+                var report = steps.Single(s => s["run"]?.ToString() == "./ringctl report --out ringctl-report.html");
+                report["if"]!.ToString().ShouldBe("always()", $"{file} {job}");
+                var upload = steps.Single(s => s["uses"]?.ToString().StartsWith("actions/upload-artifact@", StringComparison.Ordinal) == true);
+                (upload["if"]!.ToString(), upload["with"]!["path"]!.ToString()).ShouldBe(("always()", "ringctl-report.html"), $"{file} {job}");
+            }
+        }
+
+        var gitlab = Workflow(".gitlab-ci.yml");
+        foreach (var template in new[] { ".ring-change", ".rollout" })
+        {
+            gitlab[template]!["after_script"]![0]!.ToString().ShouldBe("./ringctl report --out ringctl-report.html");
+            gitlab[template]!["artifacts"]!["when"]!.ToString().ShouldBe("always");
+        }
+    }
+
+    [Fact]
     public void PullRequests_NeverReceiveProductionSecrets()
     {
         var preview = Workflow(".github/workflows/preview.yml");

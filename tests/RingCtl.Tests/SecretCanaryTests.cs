@@ -111,7 +111,7 @@ public sealed class SecretCanaryTests
         ["tenant", "assign", "foo", "edge", "--yes"], ["promote", "ai", "--version", "2.5.0", "--to", "edge", "--yes"],
         ["rollback", "ai", "--ring", "edge", "--yes"], ["up", "canary", "--yes"], ["secrets", "sync", "--yes"],
         ["secrets", "rotate", "MEILISEARCH_KEY", "--reason", "quarterly", "--yes"], ["up", "shared", "--yes"], ["render", "shared"], ["plan", "shared"],
-        ["status"], ["ring", "diff", "stable", "edge"],
+        ["status"], ["ring", "diff", "stable", "edge"], ["report", "--out", Path.Combine(outDir, "report.html")],
         ["tenant", "add", "newco", "--yes"], ["tenant", "remove", "newco", "--reason", "offboarded", "--yes"], ["up", "--all", "--dry-run"],
         ["ring", "add", "qa", "--order", "30", "--segment", "qa", "--yes"], ["ring", "retire", "qa", "--yes"], ["ring", "set-default", "edge", "--yes"],
         ["history"], ["reconcile"], ["verify", "canary", "--url", "http://127.0.0.1:9"], ["db", "migrate"],

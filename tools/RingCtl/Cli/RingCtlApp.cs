@@ -34,6 +34,7 @@ public static class RingCtlApp
         root.Subcommands.Add(PreviewCommand.Build(context, globals));
         root.Subcommands.Add(MetricsCommand.Build(context, globals));
         root.Subcommands.Add(StatusCommand.Build(context, globals));
+        root.Subcommands.Add(ReportCommand.Build(context, globals));
         root.Subcommands.Add(CompletionCommand.Build(context));
         root.Subcommands.Add(CompletionCommand.Callback(context, () => Build(context, new GlobalOptions())));
         return root;

@@ -44,26 +44,7 @@ public static class StatusCommand
             }
 
             var shown = only.Length == 0 ? known : [.. known.Where(only.Contains)];
-            var promotion = new Promotion(ops);
-            var cells = new List<Cell>();
-            foreach (var module in shown)
-            {
-                for (var i = 1; i < rings.Count; i++)
-                {
-                    cells.Add(new Cell(module, rings[i].Name, rings[i - 1].Name, await StateAsync(promotion, module, rings[i], rings[i - 1], ct).ConfigureAwait(false)));
-                }
-            }
-
-            var now = await ops.Registry.NowAsync(ct).ConfigureAwait(false);
-            var records = (await ops.Registry.ListRingsAsync(ct).ConfigureAwait(false)).ToDictionary(r => r.Name, StringComparer.Ordinal);
-            var lines = new List<RingLine>();
-            foreach (var ring in rings)
-            {
-                var last = (await ops.Log.HistoryAsync(ring.Name, null, null, 1, ct).ConfigureAwait(false)).FirstOrDefault();
-                var record = records.GetValueOrDefault(ring.Name);
-                lines.Add(new RingLine(ring, record?.TenantCount ?? ring.Config.Tenants.Count, ring.Config.FreezeWindows.FirstOrDefault(w => w.Contains(now)),
-                    record is { Held: true } ? record.HeldReason ?? "held" : null, last is null ? null : (last.Summary, now - last.StartedAt)));
-            }
+            var (cells, lines) = await BuildAsync(ops, rings, shown, ct).ConfigureAwait(false);
 
             if (parse.GetValue(globals.Json))
             {
@@ -77,6 +58,33 @@ public static class StatusCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>Every adjacent promotion of <paramref name="modules"/> as a state, and each ring's line (the report shows the same).</summary>
+    public static async Task<(IReadOnlyList<Cell> Cells, IReadOnlyList<RingLine> Lines)> BuildAsync(OperationContext ops, IReadOnlyList<RingDefinition> rings, IReadOnlyList<string> modules, CancellationToken ct)
+    {
+        var promotion = new Promotion(ops);
+        var cells = new List<Cell>();
+        foreach (var module in modules)
+        {
+            for (var i = 1; i < rings.Count; i++)
+            {
+                cells.Add(new Cell(module, rings[i].Name, rings[i - 1].Name, await StateAsync(promotion, module, rings[i], rings[i - 1], ct).ConfigureAwait(false)));
+            }
+        }
+
+        var now = await ops.Registry.NowAsync(ct).ConfigureAwait(false);
+        var records = (await ops.Registry.ListRingsAsync(ct).ConfigureAwait(false)).ToDictionary(r => r.Name, StringComparer.Ordinal);
+        var lines = new List<RingLine>();
+        foreach (var ring in rings)
+        {
+            var last = (await ops.Log.HistoryAsync(ring.Name, null, null, 1, ct).ConfigureAwait(false)).FirstOrDefault();
+            var record = records.GetValueOrDefault(ring.Name);
+            lines.Add(new RingLine(ring, record?.TenantCount ?? ring.Config.Tenants.Count, ring.Config.FreezeWindows.FirstOrDefault(w => w.Contains(now)),
+                record is { Held: true } ? record.HeldReason ?? "held" : null, last is null ? null : (last.Summary, now - last.StartedAt)));
+        }
+
+        return (cells, lines);
     }
 
     /// <summary>The same decision <c>promote --from A --to B --dry-run</c> makes, as a state.</summary>
@@ -99,7 +107,7 @@ public static class StatusCommand
         }
     }
 
-    private sealed record RingLine(RingDefinition Ring, int Tenants, RingInfra.Core.Config.FreezeWindow? Frozen, string? Held, (string Summary, TimeSpan Age)? Last);
+    public sealed record RingLine(RingDefinition Ring, int Tenants, RingInfra.Core.Config.FreezeWindow? Frozen, string? Held, (string Summary, TimeSpan Age)? Last);
 
     private static int TerminalWidth()
     {

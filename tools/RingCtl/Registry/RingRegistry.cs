@@ -238,6 +238,15 @@ public sealed class RingRegistry
         return row is { } r ? (r.Item1, new DateTimeOffset(DateTime.SpecifyKind(r.Item2, DateTimeKind.Utc))) : null;
     }
 
+    /// <summary>Every ring's current landing of every module (the report's timelines start from them).</summary>
+    public async Task<IReadOnlyList<(string Ring, string Module, string Version, DateTimeOffset LandedAt)>> AllLandingsAsync(CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var rows = await c.QueryAsync<(string Ring, string Module, string Version, DateTime LandedAt)>(new CommandDefinition(
+            "select ring, module, version, landed_at from module_landings order by ring, module", cancellationToken: ct)).ConfigureAwait(false);
+        return [.. rows.Select(r => (r.Ring, r.Module, r.Version, new DateTimeOffset(DateTime.SpecifyKind(r.LandedAt, DateTimeKind.Utc))))];
+    }
+
     /// <summary>Every module's recorded version in the ring (one query; the lock-provenance gate reads a whole lock).</summary>
     public async Task<IReadOnlyDictionary<string, string>> LandedVersionsAsync(string ring, CancellationToken ct)
     {
