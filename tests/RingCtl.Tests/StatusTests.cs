@@ -119,6 +119,23 @@ public sealed class StatusTests
     }
 
     [Fact]
+    public async Task WithMetricGates_AnUnreachablePrometheus_BlocksOnMetrics_AsPromoteWouldRefuse()
+    {
+        await using var h = await OpsHarness.CreateAsync(_pg, repo => repo.Replace("Pulumi.canary.yaml", "  ring-infra:bakeTime: 24h\n",
+            "  ring-infra:bakeTime: 24h\n  ring-infra:gates:\n    metrics:\n      - name: error-rate\n        query: sum(rate(x[1h]))\n        max: 0.01\n"));
+        await h.LandedAsync(TimeSpan.FromHours(30));
+        var options = new CliContextOptions(h.ConnectionString, _ => new FakeStacks(h.Repo.Root), PrometheusUrl: "http://127.0.0.1:9");
+
+        var result = await RingCtlRunner.RunAsync(h.Repo.Root, options, "status", "--module", "ai", "--json");
+
+        result.ExitCode.ShouldBe(ExitCodes.Ok, result.Err);
+        var ai = Promotion(JsonNode.Parse(result.Out)!, "ai", "canary");
+        ai["state"]!.ToString().ShouldBe("blocked");
+        Gates(ai).ShouldBe(["metrics"]);
+        (await RingCtlRunner.RunAsync(h.Repo.Root, options, "promote", "ai", "--from", "canary", "--to", "edge", "--dry-run")).ExitCode.ShouldBe(ExitCodes.Infrastructure);
+    }
+
+    [Fact]
     public async Task RingDiff_StableAgainstEdge_ListsModulesEnvFlagsAndWorkloads()
     {
         var result = await RingCtlRunner.RunAsync(RingInfra.Core.Tests.Support.Repo.Root, "ring", "diff", "stable", "edge", "--json");

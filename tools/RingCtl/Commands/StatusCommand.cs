@@ -103,7 +103,8 @@ public static class StatusCommand
         catch (CommandException e)
         {
             // What promote would answer before deciding (an unreachable Prometheus, a version that cannot move): blocked, saying why.
-            return new PromotionState(PromotionStateKind.Blocked, null, [new GateRefusal(Gate.Version, e.Message)]);
+            // With metric gates the likely cause is their Prometheus (unreachable: exit 6); otherwise the version itself.
+            return new PromotionState(PromotionStateKind.Blocked, null, [new GateRefusal(from.Config.Gates.Any && e.ExitCode == ExitCodes.Infrastructure ? Gate.Metrics : Gate.Version, e.Message)]);
         }
     }
 
