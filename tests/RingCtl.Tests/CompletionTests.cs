@@ -45,6 +45,16 @@ public sealed class CompletionTests
     }
 
     [Fact]
+    public async Task TheHelp_NamesArguments_AndNeverListsCompletions()
+    {
+        var help = await RingCtlRunner.RunAsync(Repo.Root, "--help");
+        help.Out.ShouldContain("promote <module>");
+        help.Out.ShouldContain("up <ring>");
+        help.Out.ShouldNotContain("<ai|", customMessage: "completions would read the repository on every --help");
+        (await RingCtlRunner.RunAsync(Repo.Root, "promote", "--help")).Out.ShouldContain("--to <ring>");
+    }
+
+    [Fact]
     public async Task TheBashScript_IsValid_AndCompletesThroughTheCallback()
     {
         var script = await RingCtlRunner.RunAsync(Repo.Root, "completion", "bash");

@@ -8,6 +8,8 @@ public static class RingArgument
     public static Argument<string[]> Create(string description)
     {
         var argument = new Argument<string[]>("ring") { Description = description, Arity = ArgumentArity.ZeroOrMore };
+        // The help shows <ring>, never the completions (which read the repository).
+        argument.HelpName = "ring";
         argument.CompletionSources.Add(Commands.CompletionCommand.Rings);
         argument.Validators.Add(result =>
         {

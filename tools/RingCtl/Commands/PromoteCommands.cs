@@ -15,9 +15,11 @@ public static class PromoteCommands
     public static Command Promote(CliContext context, GlobalOptions globals)
     {
         var module = new Argument<string>("module") { Description = "Module alias, e.g. orders" };
+        module.HelpName = "module";
         module.CompletionSources.Add(CompletionCommand.Modules);
         var from = new Option<string?>("--from") { Description = "Ring whose version is promoted" };
         var to = new Option<string>("--to") { Description = "Ring that receives it", Required = true };
+        (from.HelpName, to.HelpName) = ("ring", "ring");
         from.CompletionSources.Add(CompletionCommand.Rings);
         to.CompletionSources.Add(CompletionCommand.Rings);
         var version = new Option<string?>("--version", "--with-version") { Description = "Pin this version directly (no source ring)" };
@@ -45,8 +47,10 @@ public static class PromoteCommands
     public static Command Rollback(CliContext context, GlobalOptions globals)
     {
         var module = new Argument<string>("module") { Description = "Module alias, e.g. orders" };
+        module.HelpName = "module";
         module.CompletionSources.Add(CompletionCommand.Modules);
         var ring = new Option<string>("--ring") { Description = "Ring to roll back", Required = true };
+        ring.HelpName = "ring";
         ring.CompletionSources.Add(CompletionCommand.Rings);
         var toVersion = new Option<string?>("--to-version") { Description = "Version to return to (default: the one before the last promotion)" };
         var approvedBy = CommonOptions.ApprovedBy();
