@@ -117,8 +117,9 @@ public sealed class AutomationRunnerTests
         }
 
         (await WaitAsync(ringctl, TimeSpan.FromSeconds(50))).ShouldBeTrue("ringctl must end after Ctrl+C");
-        ringctl.ExitCode.ShouldBe(ExitCodes.Infrastructure);
-        (await stderr).ShouldContain("ringctl: cancelled");
+        var err = await stderr;
+        ringctl.ExitCode.ShouldBe(ExitCodes.Infrastructure, err);
+        err.ShouldContain("ringctl: cancelled");
         cli.Events.ShouldBe(["up-started canary", "cancel canary"], "the update was killed (never finished), then its lock released");
         watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(55), "the killed update did not run its 60 s course");
         h.Repo.Read("Pulumi.canary.yaml").ShouldBe(canaryBefore);
