@@ -20,6 +20,10 @@ public sealed record ChangeRequest
 
     public required DateTimeOffset Now { get; init; }
 
+    /// <summary>How long the version still has to bake in the source (null: no source, no landing, or baked).</summary>
+    public TimeSpan? BakeRemaining => Source is { BakeTime: var bake } && LandedInSource is { } landed && Now - landed < bake
+        ? bake - (Now - landed) : null;
+
     public string? ApprovedBy { get; init; }
 
     /// <summary>Gates the operator overrode (<c>--override</c>); only <see cref="GateTable.Overridable"/> ones count.</summary>

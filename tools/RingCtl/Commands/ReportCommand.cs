@@ -35,8 +35,7 @@ public static class ReportCommand
             await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
             var ops = session.Operations;
             var fleet = await ops.LoadFleetAsync(ct).ConfigureAwait(false);
-            var rings = fleet.Rings.Where(r => r.Config.Active).OrderBy(r => r.Config.PromotionOrder).ToList();
-            var modules = rings.SelectMany(r => r.Lock.Modules.Select(m => m.Alias)).Distinct().Order(StringComparer.Ordinal).ToList();
+            var (rings, modules) = StatusCommand.View(fleet);
             var (cells, lines) = await StatusCommand.BuildAsync(ops, rings, modules, ct).ConfigureAwait(false);
             var history = await ops.Log.HistoryAsync(null, null, null, 1000, ct).ConfigureAwait(false);
             var landings = Landings(await ops.Registry.AllLandingsAsync(ct).ConfigureAwait(false), history);

@@ -36,8 +36,7 @@ public static class StatusCommand
             await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
             var ops = session.Operations;
             var fleet = await ops.LoadFleetAsync(ct).ConfigureAwait(false);
-            var rings = fleet.Rings.Where(r => r.Config.Active).OrderBy(r => r.Config.PromotionOrder).ToList();
-            var known = rings.SelectMany(r => r.Lock.Modules.Select(m => m.Alias)).Distinct().Order(StringComparer.Ordinal).ToList();
+            var (rings, known) = View(fleet);
             if (only.FirstOrDefault(m => !known.Contains(m)) is { } unknown)
             {
                 throw new CommandException(ExitCodes.Usage, $"--module: '{unknown}' is in no active ring's lock (known: {string.Join(", ", known)})");
@@ -58,6 +57,14 @@ public static class StatusCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>The active rings from the most conservative, and every module their locks carry (status and report show these).</summary>
+    public static (IReadOnlyList<RingDefinition> Rings, IReadOnlyList<string> Modules) View(RingFleet fleet)
+    {
+        ArgumentNullException.ThrowIfNull(fleet);
+        var rings = fleet.Rings.Where(r => r.Config.Active).OrderBy(r => r.Config.PromotionOrder).ToList();
+        return (rings, [.. rings.SelectMany(r => r.Lock.Modules.Select(m => m.Alias)).Distinct().Order(StringComparer.Ordinal)]);
     }
 
     /// <summary>Every adjacent promotion of <paramref name="modules"/> as a state, and each ring's line (the report shows the same).</summary>

@@ -110,6 +110,19 @@ public sealed class OperationContext
     }
 
     /// <summary>
+    /// Selects and updates the shared stack — replacing the resources named by <paramref name="replace"/> (URNs) when
+    /// there are any — as every path that updates it does (up, sync, rotate, reconcile).
+    /// </summary>
+    public async Task UpdateSharedAsync(CancellationToken ct, IReadOnlyList<string>? replace = null)
+    {
+        var shared = StackId.SharedStack();
+        await Stacks.SelectOrCreateAsync(shared, ct).ConfigureAwait(false);
+        await (replace is { Count: > 0 }
+            ? Stacks.UpdateReplacingAsync(shared, replace, Progress, ct)
+            : Stacks.UpdateAsync(shared, Progress, ct)).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Writes the registry's tenants, default and active flags into the ring's stack config where they differ:
     /// through the stack runner, or with <paramref name="write"/> (the same <see cref="StackConfigFile.Set"/> the
     /// runners use) where no stack can be reached.

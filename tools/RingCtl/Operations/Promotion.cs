@@ -123,11 +123,9 @@ public sealed class Promotion
             upgrade = upgradedIn is null ? changed : [];
         }
 
-        TimeSpan? bakeRemaining = request.Source is { BakeTime: var bake } && request.LandedInSource is { } landed && request.Now - landed < bake
-            ? bake - (request.Now - landed) : null;
         return new Plan(r, target, source, module, current, ChangeGates.Decide(request))
         {
-            Metrics = request.MetricVerdicts, Upgrade = upgrade, UpgradedIn = upgradedIn, BakeRemaining = bakeRemaining,
+            Metrics = request.MetricVerdicts, Upgrade = upgrade, UpgradedIn = upgradedIn, BakeRemaining = request.BakeRemaining,
         };
     }
 

@@ -138,13 +138,9 @@ public sealed class Reconciler
     private async Task<string> ResumeRotationAsync(OperationRecord op, CancellationToken ct)
     {
         _ctx.RequireStacks();
-        var shared = StackId.SharedStack();
         var replace = (op.ToValue ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var ringsStarted = op.Step.StartsWith("update ", StringComparison.Ordinal) && op.Step != "update shared";
-        await _ctx.Stacks.SelectOrCreateAsync(shared, ct).ConfigureAwait(false);
-        await (replace.Length > 0 && !ringsStarted
-            ? _ctx.Stacks.UpdateReplacingAsync(shared, replace, _ctx.Progress, ct)
-            : _ctx.Stacks.UpdateAsync(shared, _ctx.Progress, ct)).ConfigureAwait(false);
+        await _ctx.UpdateSharedAsync(ct, ringsStarted ? null : replace).ConfigureAwait(false);
         foreach (var r in op.Rings)
         {
             await UpdateAsync(r, ct).ConfigureAwait(false);
@@ -210,15 +206,13 @@ public sealed class Reconciler
                 break;
             case "up" when op.Module == Rollout.SharedOnly:
                 _ctx.RequireStacks();
-                await _ctx.Stacks.SelectOrCreateAsync(StackId.SharedStack(), ct).ConfigureAwait(false);
-                await _ctx.Stacks.UpdateAsync(StackId.SharedStack(), _ctx.Progress, ct).ConfigureAwait(false);
+                await _ctx.UpdateSharedAsync(ct).ConfigureAwait(false);
                 break;
             case "secrets-rotate":
                 return await ResumeRotationAsync(op, ct).ConfigureAwait(false);
             case "secrets-sync":
                 _ctx.RequireStacks();
-                await _ctx.Stacks.SelectOrCreateAsync(StackId.SharedStack(), ct).ConfigureAwait(false);
-                await _ctx.Stacks.UpdateAsync(StackId.SharedStack(), _ctx.Progress, ct).ConfigureAwait(false);
+                await _ctx.UpdateSharedAsync(ct).ConfigureAwait(false);
                 foreach (var r in op.Rings)
                 {
                     await UpdateAsync(r, ct).ConfigureAwait(false);

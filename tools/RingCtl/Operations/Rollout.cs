@@ -154,9 +154,8 @@ public sealed class Rollout
         {
             var shared = StackId.SharedStack();
             await _ctx.Log.StepAsync(id, "update shared", ct).ConfigureAwait(false);
-            await _ctx.Stacks.SelectOrCreateAsync(shared, ct).ConfigureAwait(false);
             _ctx.Progress.Report($"updating {shared}");
-            await _ctx.Stacks.UpdateAsync(shared, _ctx.Progress, ct).ConfigureAwait(false);
+            await _ctx.UpdateSharedAsync(ct).ConfigureAwait(false);
             if (await StackOutputs.StringAsync(_ctx.Stacks, shared, "secretsRevision", ct).ConfigureAwait(false) is null)
             {
                 throw new InvalidOperationException("the shared stack exports no secretsRevision");
@@ -186,8 +185,7 @@ public sealed class Rollout
 
         _ctx.Progress.Report("the shared stack has no outputs yet (never deployed): updating it first");
         await _ctx.Log.StepAsync(id, "update shared (first run)", ct).ConfigureAwait(false);
-        await _ctx.Stacks.SelectOrCreateAsync(shared, ct).ConfigureAwait(false);
-        await _ctx.Stacks.UpdateAsync(shared, _ctx.Progress, ct).ConfigureAwait(false);
+        await _ctx.UpdateSharedAsync(ct).ConfigureAwait(false);
         return true;
     }
 
@@ -199,10 +197,10 @@ public sealed class Rollout
     /// replaces the generated keys' Pulumi.Random resources (and rolls the managed services that read them), then every
     /// ring in rollout order, as a sync — one logged operation, through the sync's gates, resumable by reconcile.
     /// </summary>
-    public Task<(long Id, string Revision)> SecretsRotateAsync(IReadOnlyList<RingDefinition> rings, SecretRotation rotation, ChangeGuard.Consent consent, string reason, CancellationToken ct) =>
+    public Task<(long Id, string Revision)> SecretsRotateAsync(IReadOnlyList<RingDefinition> rings, RingInfra.Core.Shared.CredentialRotation rotation, ChangeGuard.Consent consent, string reason, CancellationToken ct) =>
         SyncAsync(rings, consent, reason, rotation, ct);
 
-    private async Task<(long Id, string Revision)> SyncAsync(IReadOnlyList<RingDefinition> rings, ChangeGuard.Consent consent, string reason, SecretRotation? rotation, CancellationToken ct)
+    private async Task<(long Id, string Revision)> SyncAsync(IReadOnlyList<RingDefinition> rings, ChangeGuard.Consent consent, string reason, RingInfra.Core.Shared.CredentialRotation? rotation, CancellationToken ct)
     {
         var ordered = Order(rings);
         var names = ordered.Select(r => r.Name).ToList();
