@@ -124,6 +124,29 @@ public sealed class SecretsRotateTests
         stacks.Calls.ShouldBeEmpty();
     }
 
+    /// <summary>`up shared` serves every ring, so it passes every ring's gates: a hand-edited lock anywhere refuses it, and a freeze on any ring.</summary>
+    [Fact]
+    public async Task UpShared_CannotSkipTheGatesOfTheRingsItServes()
+    {
+        await using var h = await OpsHarness.CreateAsync(_pg);
+        h.Repo.Replace("stacks/locks/edge.lock.json", "\"version\": \"1.6.0\",\n      \"artifact\": \"Orders-1.6.0.zip\"", "\"version\": \"1.6.1\",\n      \"artifact\": \"Orders-1.6.1.zip\"");
+        var stacks = new FakeStacks(h.Repo.Root);
+
+        var refused = await h.RunAsync(stacks, "up", "shared", "--reason", "r", "--yes");
+
+        refused.ExitCode.ShouldBe(ExitCodes.GateRefused, refused.Err);
+        refused.Err.ShouldContain("provenance: edge's lock carries orders 1.6.1");
+        stacks.Calls.ShouldBeEmpty();
+        (await h.Log.HistoryAsync(null, null, null, 10, default)).ShouldHaveSingleItem().Status.ShouldBe("refused");
+
+        h.Repo.Replace("stacks/locks/edge.lock.json", "\"version\": \"1.6.1\",\n      \"artifact\": \"Orders-1.6.1.zip\"", "\"version\": \"1.6.0\",\n      \"artifact\": \"Orders-1.6.0.zip\"");
+        h.Repo.Replace("Pulumi.stable.yaml", "    - start: \"2026-12-18T00:00:00Z\"", $"    - start: \"{DateTimeOffset.UtcNow.AddDays(-1):yyyy-MM-ddTHH:mm:ssZ}\"");
+        var frozen = await h.RunAsync(stacks, "up", "shared", "--reason", "r", "--yes");
+        frozen.ExitCode.ShouldBe(ExitCodes.GateRefused, frozen.Err);
+        frozen.Err.ShouldContain("freeze");
+        stacks.Calls.ShouldBeEmpty();
+    }
+
     [Fact]
     public void CoreNamesTheResourceTheProgramCreates()
     {
