@@ -36,6 +36,8 @@ public static class FleetGenerator
             if (r == 0)
             {
                 sb.Append("  ring-infra:default: true\n");
+                // A production-tier ring serves HTTPS (lint: production-tls).
+                sb.Append("  ring-infra:tls:\n    clusterIssuer: letsencrypt\n");
             }
 
             sb.Append("  ring-infra:env:\n    LOG_LEVEL: info\n");

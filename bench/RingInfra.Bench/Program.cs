@@ -13,6 +13,22 @@ switch (command)
     case "registry":
         await RegistryBench.RunAsync(repositoryRoot, Arg(1, 32), Arg(2, 10)).ConfigureAwait(false);
         break;
+    case "generate":
+        // A synthetic fleet as a repository ringctl can run on: bench generate DIR RINGS TENANTS MODULES.
+        FleetGenerator.Write(Path.GetFullPath(args[1]), Arg(2, 100), Arg(3, 50_000), Arg(4, 60), repositoryRoot);
+        break;
+    case "whole":
+        // Whole processes: bench whole RINGS TENANTS MODULES [RUNS], or bench whole everyday [RUNS].
+        if (args.Length > 1 && args[1] == "everyday")
+        {
+            WholeProcessBench.Everyday(repositoryRoot, Arg(2, 20));
+        }
+        else
+        {
+            WholeProcessBench.Fleet(repositoryRoot, Arg(1, 100), Arg(2, 50_000), Arg(3, 60), Arg(4, 3));
+        }
+
+        break;
     case "coldstart":
         ColdStartBench.Run(repositoryRoot, Arg(1, 20));
         break;
@@ -22,11 +38,17 @@ switch (command)
             FleetBench.Run(repositoryRoot, r, t, m);
         }
 
+        foreach (var (r, t, m) in new[] { (3, 1_000, 23), (20, 10_000, 40), (100, 50_000, 60) })
+        {
+            WholeProcessBench.Fleet(repositoryRoot, r, t, m, 3);
+        }
+
+        WholeProcessBench.Everyday(repositoryRoot, 20);
         await RegistryBench.RunAsync(repositoryRoot, 32, 10).ConfigureAwait(false);
         ColdStartBench.Run(repositoryRoot, 20);
         break;
     default:
-        Console.Error.WriteLine("usage: bench fleet RINGS TENANTS MODULES | registry CLIENTS SECONDS | coldstart RUNS | all");
+        Console.Error.WriteLine("usage: bench fleet RINGS TENANTS MODULES | whole RINGS TENANTS MODULES [RUNS] | whole everyday [RUNS] | registry CLIENTS SECONDS | coldstart RUNS | generate DIR RINGS TENANTS MODULES | all");
         return 2;
 }
 

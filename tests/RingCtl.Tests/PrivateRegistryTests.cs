@@ -46,6 +46,57 @@ public sealed class PrivateRegistryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AServerThatDied_LeavingItsPidFile_IsStartedAgain_NotTakenForRunning()
+    {
+        // Every command asks "is it up?" from postmaster.pid without spawning pg_ctl; what a power cut or an OOM kill
+        // leaves (the pid file of a dead server) must send it down the full path, which starts the server again.
+        var pidFile = Path.Combine(_root, "data", "postmaster.pid");
+        var pid = int.Parse(File.ReadLines(pidFile).First(), System.Globalization.CultureInfo.InvariantCulture);
+        var family = Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(d => d!.All(char.IsAsciiDigit)).Select(int.Parse!)
+            .Where(p => p == pid || ParentOf(p) == pid).ToList();
+        foreach (var p in family)
+        {
+            try
+            {
+                System.Diagnostics.Process.GetProcessById(p).Kill();
+            }
+            catch (ArgumentException)
+            {
+                // Already gone.
+            }
+        }
+
+        for (var i = 0; i < 100 && family.Any(p => Directory.Exists($"/proc/{p}")); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        File.Exists(pidFile).ShouldBeTrue("a killed server leaves its pid file");
+        await Should.ThrowAsync<NpgsqlException>(() => Select1(new NpgsqlConnectionStringBuilder(_connection) { Pooling = false, Timeout = 3 }.ConnectionString));
+
+        var again = await new LocalPostgres(_root).EnsureStartedAsync("ringinfra", CancellationToken.None);
+
+        (await Select1(again)).ShouldBe(1);
+        int.Parse(File.ReadLines(pidFile).First(), System.Globalization.CultureInfo.InvariantCulture).ShouldNotBe(pid);
+        // And the next command takes the fast path to the same server.
+        (await new LocalPostgres(_root).EnsureStartedAsync("ringinfra", CancellationToken.None)).ShouldBe(again);
+    }
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            // /proc/PID/stat: "pid (comm) state ppid …"; comm may hold spaces, so read after the last ')'.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
+    }
+
+    [Fact]
     public void EveryFileIsPrivate_AndEveryFolder()
     {
         File.GetUnixFileMode(_root).ShouldBe(PrivateFiles.FolderMode);

@@ -39,6 +39,66 @@ public sealed class RenderCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task RenderAllOnEveryCore_WritesTheFilesAndOrderOfRingByRingRenders()
+    {
+        using var repo = new TempRepo();
+        repo.AddStagingRings(6);
+        var rings = repo.Load().Rings.Select(r => r.Name).ToList();
+        rings.Count.ShouldBe(9);
+        var one = Path.Combine(_out, "one-by-one");
+        foreach (var ring in rings)
+        {
+            (await RingCtlRunner.RunAsync(repo.Root, "render", ring, "--out", one, "--root", repo.Root)).ExitCode.ShouldBe(ExitCodes.Ok);
+        }
+
+        var all = Path.Combine(_out, "all");
+        var result = await RingCtlRunner.RunAsync(repo.Root, "render", "--all", "--out", all, "--root", repo.Root);
+
+        result.ExitCode.ShouldBe(ExitCodes.Ok, result.Err);
+        string Tree(string root) => string.Join("\n", Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .Select(f => Path.GetRelativePath(root, f) + "\n" + File.ReadAllText(f)));
+        Tree(all).ShouldBe(Tree(one));
+        Directory.GetDirectories(all).ShouldNotContain(d => Path.GetFileName(d).StartsWith('.'), "no staging folder is left");
+        // The table lists the rings in the fleet's order, whichever finished first.
+        result.Out.Split('\n').Select(l => rings.FirstOrDefault(r => l.Contains($" {r} ", StringComparison.Ordinal))).OfType<string>().ShouldBe(rings);
+
+        var stdout = await RingCtlRunner.RunAsync(repo.Root, "render", "--all", "--root", repo.Root);
+        var each = new List<string>();
+        foreach (var ring in rings)
+        {
+            each.Add((await RingCtlRunner.RunAsync(repo.Root, "render", ring, "--root", repo.Root)).Out);
+        }
+
+        stdout.Out.ShouldBe(string.Join("---\n", each));
+    }
+
+    [Fact]
+    public async Task RenderAgain_ReusesTheUnchangedFiles_RewritesAHandEditedOne_AndEndsWithTheBytesOfAFreshRender()
+    {
+        (await RingCtlRunner.RunAsync(Repo.Root, "render", "canary", "--out", _out, "--root", Repo.Root)).ExitCode.ShouldBe(0);
+        var folder = Path.Combine(_out, "canary");
+        var inodes = Directory.GetFiles(folder).ToDictionary(f => Path.GetFileName(f), Inode);
+        var edited = Path.Combine(folder, "service-api.yaml");
+        await File.AppendAllTextAsync(edited, "# edited by hand\n");
+
+        (await RingCtlRunner.RunAsync(Repo.Root, "render", "canary", "--out", _out, "--root", Repo.Root)).ExitCode.ShouldBe(0);
+
+        var fresh = Path.Combine(_out, "fresh");
+        (await RingCtlRunner.RunAsync(Repo.Root, "render", "canary", "--out", fresh, "--root", Repo.Root)).ExitCode.ShouldBe(0);
+        foreach (var file in Directory.GetFiles(Path.Combine(fresh, "canary")).Select(Path.GetFileName))
+        {
+            File.ReadAllText(Path.Combine(folder, file!)).ShouldBe(File.ReadAllText(Path.Combine(fresh, "canary", file!)), file);
+        }
+
+        Directory.GetFiles(folder).Length.ShouldBe(inodes.Count);
+        Inode(edited).ShouldNotBe(inodes["service-api.yaml"], "a file that differs is written anew");
+        Inode(Path.Combine(folder, "deployment-api.yaml")).ShouldBe(inodes["deployment-api.yaml"], "an unchanged file is linked, not rewritten");
+        Directory.GetDirectories(_out).Select(Path.GetFileName).ShouldBe(["canary", "fresh"], ignoreOrder: true);
+    }
+
+    private static string Inode(string path) => ProcessRunner.Run("stat", ["-c", "%i", path]).Out.Trim();
+
+    [Fact]
     public async Task RenderToStdout_IsCoresYaml()
     {
         var result = await RingCtlRunner.RunAsync(Repo.Root, "render", "canary", "--root", Repo.Root);

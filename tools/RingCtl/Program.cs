@@ -1,5 +1,6 @@
 using RingCtl.Cli;
 
+RunProfile.Start();
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -21,8 +22,12 @@ Console.CancelKeyPress += (_, e) =>
     }
 };
 
+var setup = RunProfile.Phase("console setup");
 var context = new CliContext(Console.Out, Console.Error, Environment.CurrentDirectory, ansi: !Console.IsOutputRedirected)
 {
     Input = Console.IsInputRedirected || Environment.GetEnvironmentVariable("CI") == "true" ? null : Console.In,
 };
-return await RingCtlApp.RunAsync(args, context, cancel.Token).ConfigureAwait(false);
+setup.Dispose();
+var code = await RingCtlApp.RunAsync(args, context, cancel.Token).ConfigureAwait(false);
+RunProfile.Report(Console.Error);
+return code;

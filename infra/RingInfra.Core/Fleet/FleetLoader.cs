@@ -42,12 +42,18 @@ public static class FleetLoader
         var projectDefaults = ReadSafely(problems, ProjectFile, () => StackFiles.ReadProjectDefaults(projectText, ProjectFile, ConfigKeys.Project, problems)) ?? [];
         var shared = LoadShared(files, problems);
         var rings = new List<RingDefinition>();
-        foreach (var file in files.ListFiles("").Where(IsRingFile))
+        // Ring files are independent: read and bound on every core, their problems reported in file order.
+        var loaded = Parallelism.Map([.. files.ListFiles("").Where(IsRingFile)], file =>
         {
-            var ring = file["Pulumi.".Length..^".yaml".Length];
-            if (LoadRing(files, ring, file, projectDefaults, problems) is { } def)
+            var own = new List<ConfigProblem>();
+            return (Ring: LoadRing(files, file["Pulumi.".Length..^".yaml".Length], file, projectDefaults, own), Problems: own);
+        });
+        foreach (var (ring, own) in loaded)
+        {
+            problems.AddRange(own);
+            if (ring is not null)
             {
-                rings.Add(def);
+                rings.Add(ring);
             }
         }
 

@@ -187,23 +187,57 @@ public static partial class Yaml
     /// <summary>Writes one node as a YAML document (no leading <c>---</c>).</summary>
     public static string Write(JsonNode? node)
     {
-        var sb = new StringBuilder();
-        WriteBlock(sb, node, 0);
+        var sb = new StringBuilder(256);
+        Write(sb, node);
         return sb.ToString();
     }
 
-    /// <summary>Writes several nodes as one YAML stream, separated by <c>---</c>.</summary>
-    public static string WriteAll(IEnumerable<JsonNode?> nodes) =>
-        string.Join("---\n", nodes.Select(Write));
+    /// <summary>Appends one node as a YAML document (no leading <c>---</c>) to <paramref name="sb"/>.</summary>
+    public static void Write(StringBuilder sb, JsonNode? node)
+    {
+        ArgumentNullException.ThrowIfNull(sb);
+        WriteBlock(sb, node, 0, indentFirst: true);
+    }
 
-    private static void WriteBlock(StringBuilder sb, JsonNode? node, int indent)
+    /// <summary>Writes several nodes as one YAML stream, separated by <c>---</c>.</summary>
+    public static string WriteAll(IEnumerable<JsonNode?> nodes)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        var sb = new StringBuilder(4096);
+        var first = true;
+        foreach (var node in nodes)
+        {
+            if (!first)
+            {
+                sb.Append("---\n");
+            }
+
+            first = false;
+            Write(sb, node);
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>Appends <paramref name="node"/> at <paramref name="indent"/> spaces.</summary>
+    /// <param name="sb">Where the text goes.</param>
+    /// <param name="node">The node.</param>
+    /// <param name="indent">The indentation of its lines.</param>
+    /// <param name="indentFirst">False when the first line continues a list item's <c>- </c> (its first key shares the dash's line).</param>
+    private static void WriteBlock(StringBuilder sb, JsonNode? node, int indent, bool indentFirst)
     {
         switch (node)
         {
             case JsonObject obj when obj.Count > 0:
                 foreach (var (key, value) in obj)
                 {
-                    sb.Append(' ', indent).Append(ScalarText(key)).Append(':');
+                    if (indentFirst)
+                    {
+                        sb.Append(' ', indent);
+                    }
+
+                    indentFirst = true;
+                    AppendScalar(sb, key).Append(':');
                     WriteValueAfterKey(sb, value, indent);
                 }
 
@@ -211,13 +245,24 @@ public static partial class Yaml
             case JsonArray arr when arr.Count > 0:
                 foreach (var item in arr)
                 {
-                    sb.Append(' ', indent).Append('-');
+                    if (indentFirst)
+                    {
+                        sb.Append(' ', indent);
+                    }
+
+                    indentFirst = true;
+                    sb.Append('-');
                     WriteValueAfterDash(sb, item, indent);
                 }
 
                 break;
             default:
-                sb.Append(' ', indent).Append(Inline(node)).Append('\n');
+                if (indentFirst)
+                {
+                    sb.Append(' ', indent);
+                }
+
+                AppendInline(sb, node).Append('\n');
                 break;
         }
     }
@@ -228,17 +273,17 @@ public static partial class Yaml
         {
             case JsonObject o when o.Count > 0:
                 sb.Append('\n');
-                WriteBlock(sb, o, indent + 2);
+                WriteBlock(sb, o, indent + 2, indentFirst: true);
                 break;
             case JsonArray a when a.Count > 0:
                 sb.Append('\n');
-                WriteBlock(sb, a, indent);
+                WriteBlock(sb, a, indent, indentFirst: true);
                 break;
             case JsonValue v when v.TryGetValue<string>(out var s) && s.Contains('\n', StringComparison.Ordinal):
                 WriteLiteral(sb, s, indent + 2);
                 break;
             default:
-                sb.Append(' ').Append(Inline(value)).Append('\n');
+                AppendInline(sb.Append(' '), value).Append('\n');
                 break;
         }
     }
@@ -249,19 +294,18 @@ public static partial class Yaml
         {
             case JsonObject o when o.Count > 0:
                 // The first key shares the dash's line; the others align under it.
-                var inner = new StringBuilder();
-                WriteBlock(inner, o, indent + 2);
-                sb.Append(' ').Append(inner.ToString(indent + 2, inner.Length - indent - 2));
+                sb.Append(' ');
+                WriteBlock(sb, o, indent + 2, indentFirst: false);
                 break;
             case JsonArray a when a.Count > 0:
                 sb.Append('\n');
-                WriteBlock(sb, a, indent + 2);
+                WriteBlock(sb, a, indent + 2, indentFirst: true);
                 break;
             case JsonValue v when v.TryGetValue<string>(out var s) && s.Contains('\n', StringComparison.Ordinal):
                 WriteLiteral(sb, s, indent + 2);
                 break;
             default:
-                sb.Append(' ').Append(Inline(item)).Append('\n');
+                AppendInline(sb.Append(' '), item).Append('\n');
                 break;
         }
     }
@@ -289,15 +333,17 @@ public static partial class Yaml
         }
     }
 
-    private static string Inline(JsonNode? node) => node switch
+    private static StringBuilder AppendInline(StringBuilder sb, JsonNode? node) => node switch
     {
-        null => "null",
-        JsonObject => "{}",
-        JsonArray => "[]",
-        JsonValue v when v.TryGetValue<bool>(out var b) => b ? "true" : "false",
-        JsonValue v when v.TryGetValue<string>(out var s) => ScalarText(s),
-        _ => node.ToJsonString(),
+        null => sb.Append("null"),
+        JsonObject => sb.Append("{}"),
+        JsonArray => sb.Append("[]"),
+        JsonValue v when v.TryGetValue<bool>(out var b) => sb.Append(b ? "true" : "false"),
+        JsonValue v when v.TryGetValue<string>(out var s) => AppendScalar(sb, s),
+        _ => sb.Append(node.ToJsonString()),
     };
+
+    private static StringBuilder AppendScalar(StringBuilder sb, string s) => IsSafePlain(s) ? sb.Append(s) : sb.Append(Quote(s));
 
     /// <summary>A string as a YAML scalar: plain when that reads back as the same string, quoted otherwise.</summary>
     public static string ScalarText(string s) => IsSafePlain(s) ? s : Quote(s);
@@ -311,12 +357,13 @@ public static partial class Yaml
 
     private static bool IsSafePlain(string s)
     {
-        if (s.Length == 0 || Reserved.Contains(s) || s.EndsWith(':') || NumberLike().IsMatch(s) || TimestampLike().IsMatch(s))
+        if (s.Length == 0 || !(char.IsAsciiLetterOrDigit(s[0]) || s[0] is '/' or '_') || s.EndsWith(':') || Reserved.Contains(s))
         {
             return false;
         }
 
-        if (!(char.IsAsciiLetterOrDigit(s[0]) || s[0] is '/' or '_'))
+        // Only a text starting with a digit (or '.', refused above) can read as a number or a timestamp.
+        if (char.IsAsciiDigit(s[0]) && (NumberLike().IsMatch(s) || TimestampLike().IsMatch(s)))
         {
             return false;
         }

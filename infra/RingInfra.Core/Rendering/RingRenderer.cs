@@ -82,8 +82,14 @@ public static class RingRenderer
     public static IReadOnlyList<string> Hostnames(RingConfig config) => NetworkObjects.Hostnames(config);
 
     /// <summary>Renders every ring of the fleet, in promotion order.</summary>
-    public static IReadOnlyList<RenderedRing> RenderAll(RingFleet fleet) =>
-        [.. fleet.Rings.Select(r => Render(r, fleet.Shared))];
+    public static IReadOnlyList<RenderedRing> RenderAll(RingFleet fleet) => Render(fleet.Rings, fleet.Shared);
+
+    /// <summary>
+    /// Renders <paramref name="rings"/> on every core (a render reads its ring and the shared facts, and writes only
+    /// its own objects); the same objects, in the same order, as rendering them one by one.
+    /// </summary>
+    public static IReadOnlyList<RenderedRing> Render(IReadOnlyList<RingDefinition> rings, SharedFacts shared) =>
+        Parallelism.Map(rings, r => Render(r, shared));
 
     /// <summary>How the quota is sized, on the object itself (YAML renders carry no comments).</summary>
     public const string QuotaSizing = "every workload at its maximum pod count (the autoscaler's maximum, else its replicas, plus the roll's surge pod), plus one more pod of the largest workload: a pod that is terminating still counts against the quota until its grace period ends, so a roll would otherwise stall on 'exceeded quota'; plus one api-sized pod for a module upgrade Job";

@@ -41,6 +41,23 @@ public sealed class TempRepo : IDisposable
         Write(relative, text[..at] + to + text[(at + from.Length)..]);
     }
 
+    /// <summary>Adds <paramref name="count"/> staging rings copied from edge (no tenants, no connectors), ring-a, ring-b, ….</summary>
+    public void AddStagingRings(int count)
+    {
+        var edge = Read("Pulumi.edge.yaml");
+        var template = edge[..edge.IndexOf("  ring-infra:tenants:", StringComparison.Ordinal)]
+            + edge[edge.IndexOf("  ring-infra:env:", StringComparison.Ordinal)..edge.IndexOf("  ring-infra:connectors:", StringComparison.Ordinal)];
+        for (var i = 0; i < count; i++)
+        {
+            var name = $"ring-{(char)('a' + i)}";
+            Write($"Pulumi.{name}.yaml", template
+                .Replace("autocom-edge", $"autocom-{name}", StringComparison.Ordinal)
+                .Replace("hostnameSegment: edge", $"hostnameSegment: {name}", StringComparison.Ordinal)
+                .Replace("promotionOrder: 10", $"promotionOrder: {30 + i}", StringComparison.Ordinal));
+            Write($"stacks/locks/{name}.lock.json", Read("stacks/locks/edge.lock.json").Replace("\"edge\"", $"\"{name}\"", StringComparison.Ordinal));
+        }
+    }
+
     public RingFleet Load() => FleetLoader.Load(new DirectoryFiles(Root));
 
     public void Dispose()

@@ -15,21 +15,30 @@ public sealed class CliContext
         Out = output;
         Err = error;
         WorkingDirectory = workingDirectory;
-        Console = AnsiConsole.Create(new AnsiConsoleSettings
+        // Made on first use: `--help`, JSON output and plain-text commands never pay for Spectre's console set-up.
+        _console = new Lazy<IAnsiConsole>(() =>
         {
-            Ansi = ansi ? AnsiSupport.Yes : AnsiSupport.No,
-            ColorSystem = ansi ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(output),
-            Interactive = InteractionSupport.No,
+            var console = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Ansi = ansi ? AnsiSupport.Yes : AnsiSupport.No,
+                ColorSystem = ansi ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+                Out = new AnsiConsoleOutput(output),
+                Interactive = InteractionSupport.No,
+            });
+            console.Profile.Width = 160;
+            return console;
         });
-        Console.Profile.Width = 160;
     }
+
+    private readonly Lazy<IAnsiConsole> _console;
+    private Lazy<HttpClient> _http = new(() => new HttpClient { Timeout = TimeSpan.FromSeconds(15) });
+    private Lazy<IPulumiInstaller?> _installer = new(StackRunners.Installer);
 
     public TextWriter Out { get; }
 
     public TextWriter Err { get; }
 
-    public IAnsiConsole Console { get; }
+    public IAnsiConsole Console => _console.Value;
 
     public string WorkingDirectory { get; }
 
@@ -40,7 +49,11 @@ public sealed class CliContext
     public Func<string, IStackRunner> StackRunnerFactory { get; init; } = StackRunners.Create;
 
     /// <summary>Installs the pinned Pulumi CLI for <c>up --install-pulumi</c>; null where ringctl has no Automation API.</summary>
-    public IPulumiInstaller? PulumiInstaller { get; init; } = StackRunners.Installer();
+    public IPulumiInstaller? PulumiInstaller
+    {
+        get => _installer.Value;
+        init => _installer = new Lazy<IPulumiInstaller?>(value);
+    }
 
     /// <summary>Where confirmation answers come from; null (and CI) means no interactive terminal.</summary>
     public TextReader? Input { get; init; }
@@ -48,7 +61,11 @@ public sealed class CliContext
     /// <summary>Who acts: <c>--actor</c>, else RINGCTL_ACTOR, else user@host.</summary>
     public string DefaultActor { get; init; } = Environment.GetEnvironmentVariable("RINGCTL_ACTOR") is { Length: > 0 } a ? a : $"{Environment.UserName}@{Environment.MachineName}";
 
-    public HttpClient Http { get; init; } = new() { Timeout = TimeSpan.FromSeconds(15) };
+    public HttpClient Http
+    {
+        get => _http.Value;
+        init => _http = new Lazy<HttpClient>(value);
+    }
 
     /// <summary>Prometheus for the metric gates (<c>RINGCTL_PROMETHEUS_URL</c>); null means the rings' <c>prometheusUrl</c>.</summary>
     public string? PrometheusUrl { get; init; } = Environment.GetEnvironmentVariable("RINGCTL_PROMETHEUS_URL") is { Length: > 0 } p ? p : null;

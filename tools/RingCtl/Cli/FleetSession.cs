@@ -35,6 +35,7 @@ public sealed class FleetSession
         var root = RepositoryRoot.Find(parse.GetValue(globals.Root), context.WorkingDirectory);
         try
         {
+            using var phase = RunProfile.Phase("config load");
             return new FleetSession(root, FleetLoader.Load(new DirectoryFiles(root), tenantRules: !tenantsFromRegistry));
         }
         catch (RingConfigException e)
@@ -77,7 +78,11 @@ public sealed class FleetSession
         return [.. Fleet.Rings.Where(r => names.Contains(r.Name))];
     }
 
-    public IReadOnlyList<RenderedRing> RenderAll() => RingRenderer.RenderAll(Fleet);
+    public IReadOnlyList<RenderedRing> RenderAll()
+    {
+        using var phase = RunProfile.Phase("render");
+        return RingRenderer.RenderAll(Fleet);
+    }
 
     /// <summary>Renders the selected rings and runs every policy on them; fleet-wide rules see every ring.</summary>
     public (IReadOnlyList<RenderedRing> Rings, IReadOnlyList<Violation> Violations) RenderAndCheck(IReadOnlyList<RingDefinition> selected)
@@ -85,6 +90,7 @@ public sealed class FleetSession
         var every = RenderAll();
         var names = selected.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
         var targets = every.Where(r => names.Contains(r.Ring)).ToList();
+        using var phase = RunProfile.Phase("lint");
         return (targets, PolicySuite.Check(targets, Fleet.Shared, context: every));
     }
 

@@ -29,40 +29,51 @@ public sealed class RegistrySession : IAsyncDisposable
     {
         var root = RepositoryRoot.Find(parse.GetValue(globals.Root), context.WorkingDirectory);
         var privateRegistry = context.DatabaseUrl is null;
-        var connection = privateRegistry
-            ? await PrivateRegistryAsync(root, ct).ConfigureAwait(false)
-            : DatabaseUrl.Parse(context.DatabaseUrl!).ConnectionString;
+        string connection;
+        using (RunProfile.Phase("private-server check"))
+        {
+            connection = privateRegistry
+                ? await PrivateRegistryAsync(root, ct).ConfigureAwait(false)
+                : DatabaseUrl.Parse(context.DatabaseUrl!).ConnectionString;
+        }
+
         var target = privateRegistry ? "private, .ringctl/postgres" : DatabaseUrl.Describe(new NpgsqlConnectionStringBuilder(connection));
         var database = new RegistryDatabase(connection);
         try
         {
-            var stacks = context.StackRunnerFactory(root);
             var ops = new OperationContext
             {
                 Registry = new RingRegistry(database),
                 Log = new OperationLog(database),
                 Leases = new RingLeases(database),
-                Stacks = stacks,
+                StacksFactory = () => context.StackRunnerFactory(root),
                 Root = root,
                 Actor = parse.GetValue(globals.Actor) ?? context.DefaultActor,
                 Progress = new LineProgress(context.Err, [.. context.Redact]),
                 Wait = parse.GetValue(globals.Wait) ? TimeSpan.FromMinutes(10) : TimeSpan.Zero,
                 PrometheusUrl = context.PrometheusUrl,
-                Http = context.Http,
+                HttpFactory = () => context.Http,
                 Clock = context.Clock,
             };
             var session = new RegistrySession(database, ops, root);
-            if (privateRegistry || migrate)
+            using (RunProfile.Phase("registry connect + schema check"))
             {
-                await RegistryMigrator.MigrateAsync(database.DataSource, ct).ConfigureAwait(false);
-            }
-            else
-            {
-                await EnsureMigratedAsync(database, ct).ConfigureAwait(false);
+                // One query when the schema is current. The private registry migrates itself (after an upgrade of ringctl);
+                // a configured one is migrated by `ringctl db migrate`, on purpose.
+                var version = migrate ? 0 : await SchemaVersionAsync(database, ct).ConfigureAwait(false);
+                if (migrate || (version < RegistryMigrator.Latest && privateRegistry))
+                {
+                    await RegistryMigrator.MigrateAsync(database.DataSource, ct).ConfigureAwait(false);
+                }
+                else if (version < RegistryMigrator.Latest)
+                {
+                    throw new CommandException(ExitCodes.Usage, $"registry schema is at version {version}, ringctl needs {RegistryMigrator.Latest}: run `ringctl db migrate`");
+                }
             }
 
             if (privateRegistry)
             {
+                using var phase = RunProfile.Phase("seed check");
                 if (await Seeding.SeedAsync(ops, ct).ConfigureAwait(false) is { } seeded)
                 {
                     ops.Progress.Report(seeded);
@@ -96,24 +107,17 @@ public sealed class RegistrySession : IAsyncDisposable
         return new LocalPostgres(Path.Combine(state, "postgres")).EnsureStartedAsync("ringinfra", ct);
     }
 
-    private static async Task EnsureMigratedAsync(RegistryDatabase database, CancellationToken ct)
+    private static async Task<int> SchemaVersionAsync(RegistryDatabase database, CancellationToken ct)
     {
         await using var c = await database.DataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var cmd = new NpgsqlCommand("select coalesce(max(version), 0) from schema_migrations", c);
-        int version;
         try
         {
-            version = Convert.ToInt32(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            return Convert.ToInt32(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
         {
-            version = 0;
-        }
-
-        var latest = RegistryMigrator.All().Max(m => m.Version);
-        if (version < latest)
-        {
-            throw new CommandException(ExitCodes.Usage, $"registry schema is at version {version}, ringctl needs {latest}: run `ringctl db migrate`");
+            return 0;
         }
     }
 

@@ -43,8 +43,12 @@ public static class RingCtlApp
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken)
     {
         var globals = new GlobalOptions();
-        var root = Build(context, globals);
-        var parse = root.Parse(args);
+        ParseResult parse;
+        using (RunProfile.Phase("parse"))
+        {
+            parse = Build(context, globals).Parse(args);
+        }
+
         // --json asks for machine output: an error is then also a JSON document on stdout (the message still goes to stderr).
         var json = parse.Errors.Count == 0 ? parse.GetValue(globals.Json) : args.Contains("--json", StringComparer.Ordinal);
         if (parse.Errors.Count > 0)

@@ -39,9 +39,12 @@ public static class PlanCommand
             }
             else
             {
-                foreach (var ring in targets)
+                using (RunProfile.Phase("output"))
                 {
-                    context.Console.Write(Table(ring, violations.Count(v => ring.Objects.Any(o => o.Id == v.Object))));
+                    foreach (var ring in targets)
+                    {
+                        context.Console.Write(Table(ring, violations.Count(v => ring.Objects.Any(o => o.Id == v.Object))));
+                    }
                 }
 
                 foreach (var v in violations)
@@ -114,8 +117,8 @@ public static class PlanCommand
         table.AddRow("namespace", c.Namespace + (c.InSharedNamespace ? " (shared)" : ""));
         table.AddRow("tier / order", $"{c.Tier.ToString().ToLowerInvariant()} / {c.PromotionOrder.ToString(CultureInfo.InvariantCulture)}{(c.IsDefault ? " (default)" : "")}{(c.Protected ? " (protected)" : "")}");
         table.AddRow("modules", $"{ring.ModuleCount.ToString(CultureInfo.InvariantCulture)} ({ring.LockHash[..19]}…)");
-        table.AddRow("tenants", ring.Tenants.Count == 0 ? "-" : string.Join(", ", ring.Tenants));
-        table.AddRow("hostnames", Markup.Escape(string.Join(", ", ring.Hostnames)));
+        table.AddRow("tenants", ring.Tenants.Count == 0 ? "-" : Listed(ring.Tenants));
+        table.AddRow("hostnames", Markup.Escape(Listed(ring.Hostnames)));
         foreach (var (kind, w) in ring.Workloads.OrderBy(w => w.Key))
         {
             var replicas = w.Settings.MaxReplicas is { } max ? $"{w.Settings.Replicas}-{max} (HPA)" : w.Settings.Replicas.ToString(CultureInfo.InvariantCulture);
@@ -126,6 +129,13 @@ public static class PlanCommand
         table.AddRow("violations", violations.ToString(CultureInfo.InvariantCulture));
         return table;
     }
+
+    /// <summary>The most names a plan table lists (a ring with 500 tenants is a count, not a page of names; --json lists all).</summary>
+    public const int ListedNames = 10;
+
+    private static string Listed(IReadOnlyList<string> names) => names.Count <= ListedNames
+        ? string.Join(", ", names)
+        : string.Join(", ", names.Take(ListedNames)) + $", … ({names.Count.ToString(CultureInfo.InvariantCulture)} in all; plan --json lists every one)";
 
     private static JsonObject Summary(RenderedRing ring)
     {

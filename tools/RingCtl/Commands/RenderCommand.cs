@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using RingCtl.Cli;
+using RingInfra.Core.Fleet;
 using RingInfra.Core.Rendering;
 using Spectre.Console;
 
@@ -28,7 +29,12 @@ public static class RenderCommand
             }
 
             var selected = session.Select(parse.GetValue(rings) ?? [], parse.GetValue(all), defaultAll: false);
-            var rendered = selected.Select(r => RingRenderer.Render(r, session.Fleet.Shared)).ToList();
+            List<RenderedRing> rendered;
+            using (RunProfile.Phase("render"))
+            {
+                rendered = [.. RingRenderer.Render(selected, session.Fleet.Shared)];
+            }
+
             var json = parse.GetValue(globals.Json);
             if (parse.GetValue(output) is not { } dir)
             {
@@ -38,14 +44,29 @@ public static class RenderCommand
                 }
                 else
                 {
-                    context.Out.Write(string.Join("---\n", rendered.Select(RingRenderer.ToYaml)));
+                    string yaml;
+                    using (RunProfile.Phase("yaml"))
+                    {
+                        yaml = string.Join("---\n", Parallelism.Map(rendered, RingRenderer.ToYaml));
+                    }
+
+                    using (RunProfile.Phase("output"))
+                    {
+                        context.Out.Write(yaml);
+                    }
                 }
 
                 return ExitCodes.Ok;
             }
 
             var outDir = Path.GetFullPath(dir, context.WorkingDirectory);
-            var written = rendered.Select(r => (Ring: r, Folder: WriteRing(r, outDir))).ToList();
+            // Rings are written in parallel, each folder swapped in whole; the table below keeps the rings' order.
+            IReadOnlyList<(RenderedRing Ring, string Folder)> written;
+            using (RunProfile.Phase("yaml + files"))
+            {
+                written = Parallelism.Map(rendered, r => (Ring: r, Folder: WriteRing(r, outDir)));
+            }
+
             if (json)
             {
                 JsonOutput.Write(context, new JsonObject
@@ -111,28 +132,47 @@ public static class RenderCommand
 
     private static string WriteRing(RenderedRing ring, string outDir) => WriteFolder(ring.Ring, RenderLayout.Files(ring), outDir);
 
-    /// <summary>Writes the files into a fresh sibling folder, then swaps it in, so a folder is never half old, half new.</summary>
+    /// <summary>
+    /// Writes the files into a fresh sibling folder, then swaps it in, so a folder is never half old, half new. A file
+    /// whose bytes did not change is hard-linked from the folder it replaces instead of written again: re-rendering a
+    /// fleet where little changed creates few new files, and removing the old folder frees almost nothing (on a
+    /// file system mounted with online discard, freeing thousands of small files is what costs most).
+    /// </summary>
     private static string WriteFolder(string name, IReadOnlyList<KeyValuePair<string, string>> files, string outDir)
     {
         var target = Path.Combine(outDir, name);
         var staging = Path.Combine(outDir, $".{name}.rendering");
-        if (Directory.Exists(staging))
+        var old = Path.Combine(outDir, $".{name}.replaced");
+        foreach (var leftover in new[] { staging, old })
         {
-            Directory.Delete(staging, recursive: true);
+            if (Directory.Exists(leftover))
+            {
+                Directory.Delete(leftover, recursive: true);
+            }
         }
 
         Directory.CreateDirectory(staging);
+        var previous = Directory.Exists(target) ? target : null;
         foreach (var (file, content) in files)
         {
-            File.WriteAllText(Path.Combine(staging, file), content);
+            var path = Path.Combine(staging, file);
+            if (previous is null || !HardLinks.TryReuse(Path.Combine(previous, file), path, content))
+            {
+                File.WriteAllText(path, content);
+            }
         }
 
-        if (Directory.Exists(target))
+        if (previous is not null)
         {
-            Directory.Delete(target, recursive: true);
+            Directory.Move(target, old);
         }
 
         Directory.Move(staging, target);
+        if (previous is not null)
+        {
+            Directory.Delete(old, recursive: true);
+        }
+
         return target;
     }
 }

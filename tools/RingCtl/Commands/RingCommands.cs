@@ -30,7 +30,13 @@ public static class RingCommands
         command.SetAction(async (parse, ct) =>
         {
             await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
-            var rings = await session.Operations.Registry.ListRingsAsync(ct).ConfigureAwait(false);
+            IReadOnlyList<Registry.RingRecord> rings;
+            using (RunProfile.Phase("query"))
+            {
+                rings = await session.Operations.Registry.ListRingsAsync(ct).ConfigureAwait(false);
+            }
+
+            using var output = RunProfile.Phase("output");
             if (parse.GetValue(globals.Json))
             {
                 JsonOutput.Write(context, new JsonArray([.. rings.Select(r => (JsonNode?)RingJson(r))]));

@@ -17,7 +17,20 @@ public sealed class OperationContext
 
     public required RingLeases Leases { get; init; }
 
-    public required IStackRunner Stacks { get; init; }
+    /// <summary>The stack runner (set it, or <see cref="StacksFactory"/>).</summary>
+    public IStackRunner Stacks
+    {
+        get => _stacks.Value;
+        init => _stacks = new Lazy<IStackRunner>(value);
+    }
+
+    /// <summary>Makes <see cref="Stacks"/> when first needed: a read-only command never looks for the Pulumi CLI.</summary>
+    public Func<IStackRunner> StacksFactory
+    {
+        init => _stacks = new Lazy<IStackRunner>(value);
+    }
+
+    private readonly Lazy<IStackRunner> _stacks = new(() => throw new InvalidOperationException("OperationContext: set Stacks or StacksFactory"));
 
     /// <summary>The repository root (stack files and locks).</summary>
     public required string Root { get; init; }
@@ -29,8 +42,20 @@ public sealed class OperationContext
     /// <summary>Prometheus's URL from the environment (<c>RINGCTL_PROMETHEUS_URL</c>), which overrides the rings' <c>prometheusUrl</c>.</summary>
     public string? PrometheusUrl { get; init; }
 
-    /// <summary>The HTTP client for Prometheus (and health checks).</summary>
-    public HttpClient Http { get; init; } = new();
+    /// <summary>The HTTP client for Prometheus (and health checks), made when first needed.</summary>
+    public HttpClient Http
+    {
+        get => _http.Value;
+        init => _http = new Lazy<HttpClient>(value);
+    }
+
+    /// <summary>Where <see cref="Http"/> comes from (a command that never calls out never loads the HTTP stack).</summary>
+    public Func<HttpClient> HttpFactory
+    {
+        init => _http = new Lazy<HttpClient>(value);
+    }
+
+    private readonly Lazy<HttpClient> _http = new(() => new HttpClient());
 
     public IClock Clock { get; init; } = SystemClock.Instance;
 

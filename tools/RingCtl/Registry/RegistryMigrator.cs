@@ -20,6 +20,11 @@ public static class RegistryMigrator
         public string Checksum => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql)));
     }
 
+    /// <summary>The newest migration's version (from the resource names: nothing is read).</summary>
+    public static int Latest { get; } = typeof(RegistryMigrator).Assembly.GetManifestResourceNames()
+        .Where(n => n.StartsWith("RingCtl.Migrations.", StringComparison.Ordinal))
+        .Max(n => int.Parse(n.AsSpan("RingCtl.Migrations.".Length, 4), System.Globalization.CultureInfo.InvariantCulture));
+
     public static IReadOnlyList<Migration> All()
     {
         var assembly = typeof(RegistryMigrator).Assembly;

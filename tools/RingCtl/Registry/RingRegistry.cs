@@ -25,8 +25,34 @@ public sealed class RingRegistry
 
     public async Task<IReadOnlyList<RingRecord>> ListRingsAsync(CancellationToken ct)
     {
+        // Read by hand, not through Dapper: every command starts here (the seed check, `ring list`), and Dapper's first
+        // query of a type emits and compiles a reader at run time (tens of milliseconds of a one-shot command).
         await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
-        return [.. await c.QueryAsync<RingRecord>(new CommandDefinition($"select {RingColumns} from module_rings r order by r.promotion_order", cancellationToken: ct)).ConfigureAwait(false)];
+        await using var cmd = new NpgsqlCommand($"select {RingColumns} from module_rings r order by r.promotion_order", c);
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var rings = new List<RingRecord>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            rings.Add(new RingRecord
+            {
+                Id = reader.GetInt64(0),
+                Name = reader.GetString(1),
+                DisplayName = reader.GetString(2),
+                Description = reader.GetString(3),
+                ManifestPath = reader.GetString(4),
+                K8sNamespace = reader.GetString(5),
+                K8sService = reader.GetString(6),
+                HostnameSegment = reader.GetString(7),
+                PromotionOrder = reader.GetInt32(8),
+                IsActive = reader.GetBoolean(9),
+                IsDefault = reader.GetBoolean(10),
+                Held = reader.GetBoolean(11),
+                HeldReason = reader.IsDBNull(12) ? null : reader.GetString(12),
+                TenantCount = reader.GetInt32(13),
+            });
+        }
+
+        return rings;
     }
 
     public async Task<RingRecord?> FindRingAsync(string name, CancellationToken ct)
