@@ -4,7 +4,10 @@ using RingCtl.Registry;
 
 namespace RingInfra.Bench;
 
-/// <summary>Cold start: <c>ringctl --help</c> and <c>ringctl ring list</c> (framework-dependent and ReadyToRun) against <c>kubectl version --client</c>.</summary>
+/// <summary>
+/// Cold start of three builds of ringctl (framework-dependent JIT, framework-dependent ReadyToRun, self-contained composite
+/// ReadyToRun), run directly against a configured registry, against <c>kubectl version --client</c>.
+/// </summary>
 public static class ColdStartBench
 {
     public static void Run(string repositoryRoot, int runs)
@@ -17,18 +20,24 @@ public static class ColdStartBench
             var cs = server.EnsureStartedAsync("ringinfra", CancellationToken.None).GetAwaiter().GetResult();
             var env = new Dictionary<string, string> { ["RINGCTL_DATABASE_URL"] = cs, ["RINGCTL_ROOT"] = repositoryRoot };
             var project = Path.Combine(repositoryRoot, "tools", "RingCtl", "RingCtl.csproj");
+            // Three builds of the same sources, each with its own intermediate folder (a composite and a plain
+            // ReadyToRun build must never share obj/: the second would link the first's native code).
             var plain = Path.Combine(dir, "plain");
             var r2r = Path.Combine(dir, "r2r");
-            Publish(project, plain, readyToRun: false);
-            Publish(project, r2r, readyToRun: true);
+            var composite = Path.Combine(dir, "composite");
+            Publish(project, plain, "--self-contained", "false", "-p:PublishReadyToRun=false");
+            Publish(project, r2r, "--self-contained", "false", "-p:PublishReadyToRun=true");
+            Publish(project, composite, "--self-contained", "true", "-p:PublishReadyToRun=true", "-p:PublishReadyToRunComposite=true");
             Measure.Run("dotnet", [Path.Combine(plain, "ringctl.dll"), "db", "migrate"], repositoryRoot, env);
             Measure.Run("dotnet", [Path.Combine(plain, "ringctl.dll"), "ring", "list"], repositoryRoot, env);
             var results = new (string Name, string File, string[] Args)[]
             {
-                ("ringctl --help", "dotnet", [Path.Combine(plain, "ringctl.dll"), "--help"]),
-                ("ringctl --help (ReadyToRun)", "dotnet", [Path.Combine(r2r, "ringctl.dll"), "--help"]),
-                ("ringctl ring list", "dotnet", [Path.Combine(plain, "ringctl.dll"), "ring", "list"]),
-                ("ringctl ring list (ReadyToRun)", "dotnet", [Path.Combine(r2r, "ringctl.dll"), "ring", "list"]),
+                ("ringctl --help (framework-dependent, JIT)", "dotnet", [Path.Combine(plain, "ringctl.dll"), "--help"]),
+                ("ringctl --help (framework-dependent, ReadyToRun: the build before issue 18)", "dotnet", [Path.Combine(r2r, "ringctl.dll"), "--help"]),
+                ("ringctl --help (self-contained composite ReadyToRun: what ./ringctl builds)", Path.Combine(composite, "ringctl"), ["--help"]),
+                ("ringctl ring list (framework-dependent, JIT)", "dotnet", [Path.Combine(plain, "ringctl.dll"), "ring", "list"]),
+                ("ringctl ring list (framework-dependent, ReadyToRun)", "dotnet", [Path.Combine(r2r, "ringctl.dll"), "ring", "list"]),
+                ("ringctl ring list (self-contained composite ReadyToRun)", Path.Combine(composite, "ringctl"), ["ring", "list"]),
                 ("kubectl version --client", "kubectl", ["version", "--client"]),
             }.Select(c => (c.Name, Median: Measure.Median(Enumerable.Range(0, runs).Select(_ => Time(c.File, c.Args, repositoryRoot, env))))).ToList();
             foreach (var (name, median) in results)
@@ -51,9 +60,9 @@ public static class ColdStartBench
         return r.Code == 0 ? ms : throw new InvalidOperationException($"{file} {string.Join(' ', args)}: exit {r.Code}: {r.Err}");
     }
 
-    private static void Publish(string project, string output, bool readyToRun)
+    private static void Publish(string project, string output, params string[] build)
     {
-        var r = Measure.Run("dotnet", ["publish", project, "-c", "Release", "-o", output, "-p:RingCtlWithPulumi=false", $"-p:PublishReadyToRun={(readyToRun ? "true" : "false")}", "-r", "linux-x64", "--self-contained", "false", "-nologo", "-v:q"]);
+        var r = Measure.Run("dotnet", ["publish", project, "-c", "Release", "-o", output, "--artifacts-path", output + "-artifacts", "-p:RingCtlWithPulumi=false", "-r", "linux-x64", .. build, "-nologo", "-v:q"]);
         if (r.Code != 0)
         {
             throw new InvalidOperationException($"publish failed: {r.Out}{r.Err}");

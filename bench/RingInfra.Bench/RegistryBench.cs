@@ -27,57 +27,25 @@ public static class RegistryBench
             var cs = await server.EnsureStartedAsync("bench", CancellationToken.None).ConfigureAwait(false);
             var fleetDir = Path.Combine(dir, "fleet");
             FleetGenerator.Write(fleetDir, 3, Tenants, 23, repositoryRoot);
-            var builder = new NpgsqlConnectionStringBuilder(cs) { MaxPoolSize = clients + 4, Multiplexing = Environment.GetEnvironmentVariable("BENCH_MULTIPLEXING") == "1" };
-            await using var db = new RegistryDatabase(builder.ConnectionString);
-            await RegistryMigrator.MigrateAsync(db.DataSource, CancellationToken.None).ConfigureAwait(false);
-            var registry = new RingRegistry(db);
-            await registry.SeedAsync(FleetLoader.Load(new DirectoryFiles(fleetDir)), CancellationToken.None).ConfigureAwait(false);
-            var rings = (await registry.ListRingsAsync(CancellationToken.None).ConfigureAwait(false)).Select(r => r.Name).ToArray();
-
-            ThreadPool.SetMinThreads(clients * 2, clients * 2);
-            var latencies = new ConcurrentBag<double>();
-            var conflicts = 0;
-            var warmUp = TimeSpan.FromSeconds(2);
-            var deadline = Stopwatch.StartNew();
-            var measuring = new Stopwatch();
-            await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+            var builder = new NpgsqlConnectionStringBuilder(cs);
+            await using (var setup = new RegistryDatabase(builder.ConnectionString))
             {
-                var random = new Random(c);
-                while (deadline.Elapsed < warmUp + TimeSpan.FromSeconds(seconds))
-                {
-                    var measured = deadline.Elapsed >= warmUp;
-                    if (measured && !measuring.IsRunning)
-                    {
-                        lock (measuring)
-                        {
-                            if (!measuring.IsRunning)
-                            {
-                                measuring.Start();
-                            }
-                        }
-                    }
+                await RegistryMigrator.MigrateAsync(setup.DataSource, CancellationToken.None).ConfigureAwait(false);
+                await new RingRegistry(setup).SeedAsync(FleetLoader.Load(new DirectoryFiles(fleetDir)), CancellationToken.None).ConfigureAwait(false);
+            }
 
-                    var tenant = $"tenant-{random.Next(Tenants):D6}";
-                    var sw = Stopwatch.StartNew();
-                    var from = await registry.RingOfTenantAsync(tenant, CancellationToken.None).ConfigureAwait(false);
-                    var to = rings.Where(r => r != from).ElementAt(random.Next(rings.Length - 1));
-                    var id = await registry.MoveTenantAsync(tenant, from!, to, new OperationIntent("tenant-move", [from!, to], "bench", "") { Tenant = tenant, From = from, To = to }, CancellationToken.None).ConfigureAwait(false);
-                    if (!measured)
-                    {
-                        continue;
-                    }
-
-                    if (id is null)
-                    {
-                        Interlocked.Increment(ref conflicts);
-                    }
-
-                    latencies.Add(sw.Elapsed.TotalMilliseconds);
-                }
-            }))).ConfigureAwait(false);
-            var elapsed = measuring.Elapsed.TotalSeconds;
-            var sorted = latencies.Order().ToList();
-            var ours = sorted.Count / elapsed;
+            // Every mode in the same run, on the same server, then pgbench: only ratios from one run hold on this machine.
+            var modes = new (string Name, string Connection)[]
+            {
+                ($"pool of {clients + 4}, a connection per client (the old default)", new NpgsqlConnectionStringBuilder(cs) { MaxPoolSize = clients + 4 }.ConnectionString),
+                ($"pool of {RegistryDatabase.DefaultMaxPoolSize}, twice the cores (the default)", cs),
+                ("Npgsql multiplexing (Multiplexing=true)", new NpgsqlConnectionStringBuilder(cs) { Multiplexing = true }.ConnectionString),
+            };
+            var results = new List<string>();
+            foreach (var (name, connection) in modes)
+            {
+                results.Add(name + ": " + await MovesAsync(connection, clients, seconds).ConfigureAwait(false));
+            }
 
             var script = Path.Combine(dir, "move.sql");
             await File.WriteAllTextAsync(script, $$"""
@@ -92,7 +60,7 @@ public static class RegistryBench
                 """).ConfigureAwait(false);
             var port = builder.Port.ToString(CultureInfo.InvariantCulture);
             var pgbench = PgBench(["-n", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "-c", clients.ToString(CultureInfo.InvariantCulture), "-j", "2",
-                "-T", seconds.ToString(CultureInfo.InvariantCulture), "-f", script, "-l", "--log-prefix", Path.Combine(dir, "pgbench"), builder.Database!]);
+                "-T", seconds.ToString(CultureInfo.InvariantCulture), "-f", script, "-l", "--log-prefix", Path.Combine(dir, "pgbench"), builder.Database!], builder.Password!);
             if (pgbench.Code != 0)
             {
                 throw new InvalidOperationException("pgbench failed: " + pgbench.Err);
@@ -102,8 +70,15 @@ public static class RegistryBench
             // pgbench -l: one line per transaction, the third field its latency in microseconds.
             var pgSorted = Directory.GetFiles(dir, "pgbench.*").SelectMany(File.ReadLines)
                 .Select(l => double.Parse(l.Split(' ')[2], CultureInfo.InvariantCulture) / 1000).Order().ToList();
+            var pgP99 = Measure.Percentile(pgSorted, 99);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"registry clients={clients} seconds={seconds}: {sorted.Count} moves ({conflicts} lost the compare-and-set), {ours:F0} moves/s, p50 {Measure.Percentile(sorted, 50):F2} ms, p99 {Measure.Percentile(sorted, 99):F2} ms; pgbench same transaction {tps:F0} tps, p50 {Measure.Percentile(pgSorted, 50):F2} ms, p99 {Measure.Percentile(pgSorted, 99):F2} ms; ratio {ours / tps:P0}"));
+                $"registry clients={clients} seconds={seconds}: pgbench same transaction {tps:F0} tps, p50 {Measure.Percentile(pgSorted, 50):F2} ms, p99 {pgP99:F2} ms"));
+            foreach (var line in results)
+            {
+                var rate = double.Parse(System.Text.RegularExpressions.Regex.Match(line, @" ([0-9]+) moves/s").Groups[1].Value, CultureInfo.InvariantCulture);
+                var p99 = double.Parse(System.Text.RegularExpressions.Regex.Match(line, @"p99 ([0-9.]+) ms").Groups[1].Value, CultureInfo.InvariantCulture);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {line}; rate {rate / tps:P0} of pgbench, p99 {p99 / pgP99:F2}x pgbench's"));
+            }
         }
         finally
         {
@@ -112,9 +87,71 @@ public static class RegistryBench
         }
     }
 
-    private static (int Code, string Out, string Err) PgBench(string[] args)
+    /// <summary>N clients moving random tenants for <paramref name="seconds"/> after a 2 s warm-up; what the run cost in GC and thread-pool queueing.</summary>
+    private static async Task<string> MovesAsync(string connection, int clients, int seconds)
     {
+        await using var db = new RegistryDatabase(connection);
+        var registry = new RingRegistry(db);
+        var rings = (await registry.ListRingsAsync(CancellationToken.None).ConfigureAwait(false)).Select(r => r.Name).ToArray();
+        ThreadPool.SetMinThreads(clients * 2, clients * 2);
+        var latencies = new ConcurrentBag<double>();
+        var conflicts = 0;
+        var warmUp = TimeSpan.FromSeconds(2);
+        var deadline = Stopwatch.StartNew();
+        var measuring = new Stopwatch();
+        var gcBefore = (Count: 0, Pause: TimeSpan.Zero);
+        var queued = 0L;
+        using var sampler = new Timer(_ => Interlocked.Exchange(ref queued, Math.Max(Interlocked.Read(ref queued), ThreadPool.PendingWorkItemCount)), null, 0, 10);
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+        {
+            var random = new Random(c);
+            while (deadline.Elapsed < warmUp + TimeSpan.FromSeconds(seconds))
+            {
+                var measured = deadline.Elapsed >= warmUp;
+                if (measured && !measuring.IsRunning)
+                {
+                    lock (measuring)
+                    {
+                        if (!measuring.IsRunning)
+                        {
+                            gcBefore = (GC.CollectionCount(0), GC.GetTotalPauseDuration());
+                            Interlocked.Exchange(ref queued, 0);
+                            measuring.Start();
+                        }
+                    }
+                }
+
+                var tenant = $"tenant-{random.Next(Tenants):D6}";
+                var sw = Stopwatch.StartNew();
+                var from = await registry.RingOfTenantAsync(tenant, CancellationToken.None).ConfigureAwait(false);
+                var to = rings.Where(r => r != from).ElementAt(random.Next(rings.Length - 1));
+                var id = await registry.MoveTenantAsync(tenant, from!, to, new OperationIntent("tenant-move", [from!, to], "bench", "") { Tenant = tenant, From = from, To = to }, CancellationToken.None).ConfigureAwait(false);
+                if (!measured)
+                {
+                    continue;
+                }
+
+                if (id is null)
+                {
+                    Interlocked.Increment(ref conflicts);
+                }
+
+                latencies.Add(sw.Elapsed.TotalMilliseconds);
+            }
+        }))).ConfigureAwait(false);
+        var elapsed = measuring.Elapsed.TotalSeconds;
+        var gcs = GC.CollectionCount(0) - gcBefore.Count;
+        var pause = (GC.GetTotalPauseDuration() - gcBefore.Pause).TotalMilliseconds;
+        var sorted = latencies.Order().ToList();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{sorted.Count} moves ({conflicts} lost the compare-and-set), {sorted.Count / elapsed:F0} moves/s, p50 {Measure.Percentile(sorted, 50):F2} ms, p99 {Measure.Percentile(sorted, 99):F2} ms; {gcs} GCs pausing {pause:F0} ms in all, at most {Interlocked.Read(ref queued)} work items queued");
+    }
+
+    private static (int Code, string Out, string Err) PgBench(string[] args, string password)
+    {
+        // The private server takes passwords only (scram-sha-256): pgbench reads it from PGPASSWORD, never argv.
+        var env = new Dictionary<string, string> { ["PGPASSWORD"] = password };
         var bin = Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin", "pgbench")).First(File.Exists);
-        return Environment.UserName == "root" ? Measure.Run("runuser", ["-u", "postgres", "--", bin, .. args]) : Measure.Run(bin, args);
+        return Environment.UserName == "root" ? Measure.Run("runuser", ["-u", "postgres", "--", bin, .. args], null, env) : Measure.Run(bin, args, null, env);
     }
 }

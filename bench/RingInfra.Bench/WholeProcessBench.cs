@@ -118,6 +118,8 @@ public static class WholeProcessBench
     public static void Everyday(string repositoryRoot, int runs)
     {
         var dir = Directory.CreateTempSubdirectory("bench-everyday-").FullName;
+        // The private registry's server runs as the postgres user when ringctl runs as root: it must reach .ringctl/ inside.
+        File.SetUnixFileMode(dir, (UnixFileMode)0x1ED); // 0755
         File.Copy(Path.Combine(repositoryRoot, "Pulumi.yaml"), Path.Combine(dir, "Pulumi.yaml"));
         foreach (var f in Directory.GetFiles(repositoryRoot, "Pulumi.*.yaml"))
         {

@@ -25,12 +25,15 @@ public sealed class CliContext
                 Out = new AnsiConsoleOutput(output),
                 Interactive = InteractionSupport.No,
             });
-            console.Profile.Width = 160;
+            console.Profile.Width = Width;
             return console;
         });
     }
 
     private readonly Lazy<IAnsiConsole> _console;
+
+    /// <summary>The width tables are laid out for.</summary>
+    public int Width => 160;
     private Lazy<HttpClient> _http = new(() => new HttpClient { Timeout = TimeSpan.FromSeconds(15) });
     private Lazy<IPulumiInstaller?> _installer = new(StackRunners.Installer);
 

@@ -27,6 +27,7 @@ public sealed class RegistrySession : IAsyncDisposable
 
     public static async Task<RegistrySession> OpenAsync(ParseResult parse, GlobalOptions globals, CliContext context, CancellationToken ct, bool migrate = false)
     {
+        using var open = RunProfile.Phase("registry session (all of the above)");
         var root = RepositoryRoot.Find(parse.GetValue(globals.Root), context.WorkingDirectory);
         var privateRegistry = context.DatabaseUrl is null;
         string connection;
@@ -121,5 +122,9 @@ public sealed class RegistrySession : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => Database.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        using var phase = RunProfile.Phase("registry close");
+        await Database.DisposeAsync().ConfigureAwait(false);
+    }
 }

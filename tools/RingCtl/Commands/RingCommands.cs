@@ -43,14 +43,14 @@ public static class RingCommands
                 return ExitCodes.Ok;
             }
 
-            var table = new Table().AddColumns("ring", "order", "namespace", "segment", "default", "active", "held", "tenants");
+            var table = new TextTable("ring", "order", "namespace", "segment", "default", "active", "held", "tenants");
             foreach (var r in rings)
             {
                 table.AddRow(r.Name, r.PromotionOrder.ToString(CultureInfo.InvariantCulture), r.K8sNamespace, r.HostnameSegment, r.IsDefault ? "yes" : "", r.IsActive ? "yes" : "retired",
                     r.Held ? "HELD" : "", r.TenantCount.ToString(CultureInfo.InvariantCulture));
             }
 
-            context.Console.Write(table);
+            table.Write(context);
             return ExitCodes.Ok;
         });
         return command;
