@@ -19,8 +19,8 @@ public sealed class RegistryDatabase : IAsyncDisposable
         if (!connectionString.Contains("Pool Size", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("PoolSize", StringComparison.OrdinalIgnoreCase))
         {
             // A pool of twice the cores, not Npgsql's 100: more busy backends than cores only queue for the CPU, and that
-            // queueing is the latency tail. 32 concurrent movers on 2 cores, one run: p99 73 ms with a connection each,
-            // 10 ms with 4, against pgbench's 16 ms (docs/BENCHMARKS.md, "Registry throughput"). Multiplexing
+            // queueing is the latency tail. 32 concurrent movers on 2 cores, one run: p99 72 ms with a connection each,
+            // 11 ms with 4, against pgbench's 15 ms (docs/BENCHMARKS.md, "Registry throughput"). Multiplexing
             // (Multiplexing=true in RINGCTL_DATABASE_URL) stays opt-in: it did not beat the small pool.
             builder.ConnectionStringBuilder.MaxPoolSize = DefaultMaxPoolSize;
         }
@@ -33,8 +33,9 @@ public sealed class RegistryDatabase : IAsyncDisposable
         {
             builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
         }
-        // The registry uses PostgreSQL's built-in types only: skip loading the server's type catalogue on the first
-        // connection (one query of pg_type, a large share of a one-shot command's start).
+
+        // The registry uses PostgreSQL's built-in types only: the server's type catalogue is not loaded on the first
+        // connection (one query fewer; no measurable change in start-up, docs/BENCHMARKS.md).
         builder.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
 
         DataSource = builder.Build();
