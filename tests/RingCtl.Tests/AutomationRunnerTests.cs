@@ -116,8 +116,10 @@ public sealed class AutomationRunnerTests
             await interrupt.WaitForExitAsync();
         }
 
-        (await WaitAsync(ringctl, TimeSpan.FromSeconds(50))).ShouldBeTrue("ringctl must end after Ctrl+C");
+        var ended = await WaitAsync(ringctl, TimeSpan.FromSeconds(50));
         var err = await stderr;
+        // A run that does not end is killed by WaitAsync: what it had said by then is the diagnosis (CI saw this once, under load).
+        ended.ShouldBeTrue($"ringctl must end after Ctrl+C; fake CLI events [{string.Join(", ", cli.Events)}]; its stderr:\n{err}");
         ringctl.ExitCode.ShouldBe(ExitCodes.Infrastructure, err);
         err.ShouldContain("ringctl: cancelled");
         cli.Events.ShouldBe(["up-started canary", "cancel canary"], "the update was killed (never finished), then its lock released");
