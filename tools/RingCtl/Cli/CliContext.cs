@@ -31,11 +31,11 @@ public sealed class CliContext
     }
 
     private readonly Lazy<IAnsiConsole> _console;
+    private Lazy<HttpClient> _http = new(() => new HttpClient { Timeout = TimeSpan.FromSeconds(15) });
+    private Lazy<IPulumiInstaller?> _installer = new(StackRunners.Installer);
 
     /// <summary>The width tables are laid out for.</summary>
     public int Width => 160;
-    private Lazy<HttpClient> _http = new(() => new HttpClient { Timeout = TimeSpan.FromSeconds(15) });
-    private Lazy<IPulumiInstaller?> _installer = new(StackRunners.Installer);
 
     public TextWriter Out { get; }
 
