@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using RingCtl.Registry;
 
@@ -39,7 +38,7 @@ public static class ColdStartBench
                 ("ringctl ring list (framework-dependent, ReadyToRun)", "dotnet", [Path.Combine(r2r, "ringctl.dll"), "ring", "list"]),
                 ("ringctl ring list (self-contained composite ReadyToRun)", Path.Combine(composite, "ringctl"), ["ring", "list"]),
                 ("kubectl version --client", "kubectl", ["version", "--client"]),
-            }.Select(c => (c.Name, Median: Measure.Median(Enumerable.Range(0, runs).Select(_ => Time(c.File, c.Args, repositoryRoot, env))))).ToList();
+            }.Select(c => (c.Name, Median: Measure.Median(Enumerable.Range(0, runs).Select(_ => Measure.WholeProcessMs(c.File, c.Args, repositoryRoot, env))))).ToList();
             foreach (var (name, median) in results)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"coldstart {name}: median {median:F0} ms over {runs} runs"));
@@ -50,14 +49,6 @@ public static class ColdStartBench
             server.Stop();
             Directory.Delete(dir, recursive: true);
         }
-    }
-
-    private static double Time(string file, string[] args, string cwd, IDictionary<string, string> env)
-    {
-        var sw = Stopwatch.StartNew();
-        var r = Measure.Run(file, args, cwd, env);
-        var ms = sw.Elapsed.TotalMilliseconds;
-        return r.Code == 0 ? ms : throw new InvalidOperationException($"{file} {string.Join(' ', args)}: exit {r.Code}: {r.Err}");
     }
 
     private static void Publish(string project, string output, params string[] build)

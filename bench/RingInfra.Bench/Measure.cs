@@ -21,6 +21,18 @@ public static class Measure
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
+    /// <summary>
+    /// The wall-clock of one whole process, in milliseconds; a non-zero exit is a failure of the bench (lint and plan exit
+    /// 3 on a violation, and the synthetic fleets must lint clean).
+    /// </summary>
+    public static double WholeProcessMs(string file, string[] args, string? cwd = null, IDictionary<string, string>? env = null)
+    {
+        var sw = Stopwatch.StartNew();
+        var r = Run(file, args, cwd, env);
+        var ms = sw.Elapsed.TotalMilliseconds;
+        return r.Code == 0 ? ms : throw new InvalidOperationException($"{file} {string.Join(' ', args)}: exit {r.Code}: {r.Err}");
+    }
+
     public static (int Code, string Out, string Err) Run(string file, IEnumerable<string> args, string? cwd = null, IDictionary<string, string>? env = null)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = cwd ?? Environment.CurrentDirectory };

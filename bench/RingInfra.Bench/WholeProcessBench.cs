@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using RingCtl.Registry;
 using RingInfra.Core.Fleet;
@@ -35,7 +34,7 @@ public static class WholeProcessBench
             };
             foreach (var (_, args) in commands)
             {
-                Time(wrapper, args); // warm-up: builds ./ringctl once if needed, fills the page cache
+                Measure.WholeProcessMs(wrapper, args); // warm-up: builds ./ringctl once if needed, fills the page cache
             }
 
             var ours = commands.ToDictionary(c => c.Name, _ => new List<double>());
@@ -44,7 +43,7 @@ public static class WholeProcessBench
             {
                 foreach (var (name, args) in commands)
                 {
-                    ours[name].Add(Time(wrapper, args));
+                    ours[name].Add(Measure.WholeProcessMs(wrapper, args));
                 }
 
                 // kustomize's run over 100 overlays is the long one: once per round is enough to pair with ours.
@@ -141,7 +140,7 @@ public static class WholeProcessBench
             };
             foreach (var c in commands)
             {
-                Time(c.File, c.Args, env); // warm-up: builds, starts and seeds the private registry
+                Measure.WholeProcessMs(c.File, c.Args, null, env); // warm-up: builds, starts and seeds the private registry
             }
 
             foreach (var (name, file, args) in commands)
@@ -150,8 +149,8 @@ public static class WholeProcessBench
                 var kubectl = new List<double>();
                 for (var i = 0; i < runs; i++)
                 {
-                    ours.Add(Time(file, args, env));
-                    kubectl.Add(Time("kubectl", ["version", "--client"]));
+                    ours.Add(Measure.WholeProcessMs(file, args, null, env));
+                    kubectl.Add(Measure.WholeProcessMs("kubectl", ["version", "--client"]));
                 }
 
                 var (m, k) = (Measure.Median(ours), Measure.Median(kubectl));
@@ -183,14 +182,5 @@ public static class WholeProcessBench
         {
             CopyTree(d, Path.Combine(to, Path.GetFileName(d)));
         }
-    }
-
-    private static double Time(string file, string[] args, IDictionary<string, string>? env = null)
-    {
-        var sw = Stopwatch.StartNew();
-        var r = Measure.Run(file, args, null, env);
-        var ms = sw.Elapsed.TotalMilliseconds;
-        // lint and plan exit 3 on a violation: the synthetic fleet must lint clean, so any non-zero exit is a failure.
-        return r.Code == 0 ? ms : throw new InvalidOperationException($"{file} {string.Join(' ', args)}: exit {r.Code}: {r.Err}");
     }
 }

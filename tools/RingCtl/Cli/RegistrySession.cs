@@ -61,7 +61,7 @@ public sealed class RegistrySession : IAsyncDisposable
             {
                 // One query when the schema is current. The private registry migrates itself (after an upgrade of ringctl);
                 // a configured one is migrated by `ringctl db migrate`, on purpose.
-                var version = migrate ? 0 : await SchemaVersionAsync(database, ct).ConfigureAwait(false);
+                var version = migrate ? 0 : await RegistryMigrator.CurrentVersionAsync(database.DataSource, ct).ConfigureAwait(false);
                 if (migrate || (version < RegistryMigrator.Latest && privateRegistry))
                 {
                     await RegistryMigrator.MigrateAsync(database.DataSource, ct).ConfigureAwait(false);
@@ -106,20 +106,6 @@ public sealed class RegistrySession : IAsyncDisposable
         }
 
         return new LocalPostgres(Path.Combine(state, "postgres")).EnsureStartedAsync("ringinfra", ct);
-    }
-
-    private static async Task<int> SchemaVersionAsync(RegistryDatabase database, CancellationToken ct)
-    {
-        await using var c = await database.DataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using var cmd = new NpgsqlCommand("select coalesce(max(version), 0) from schema_migrations", c);
-        try
-        {
-            return Convert.ToInt32(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
-        {
-            return 0;
-        }
     }
 
     public async ValueTask DisposeAsync()

@@ -131,7 +131,7 @@ public static class PlanCommand
     }
 
     /// <summary>The most names a plan table lists (a ring with 500 tenants is a count, not a page of names; --json lists all).</summary>
-    public const int ListedNames = 10;
+    private const int ListedNames = 10;
 
     private static string Listed(IReadOnlyList<string> names) => names.Count <= ListedNames
         ? string.Join(", ", names)

@@ -25,6 +25,22 @@ public static class RegistryMigrator
         .Where(n => n.StartsWith("RingCtl.Migrations.", StringComparison.Ordinal))
         .Max(n => int.Parse(n.AsSpan("RingCtl.Migrations.".Length, 4), System.Globalization.CultureInfo.InvariantCulture));
 
+    /// <summary>The newest version applied to the database (0 before the first migration): one query, no lock.</summary>
+    public static async Task<int> CurrentVersionAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        await using var c = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = new NpgsqlCommand("select coalesce(max(version), 0) from schema_migrations", c);
+        try
+        {
+            return Convert.ToInt32(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return 0;
+        }
+    }
+
     public static IReadOnlyList<Migration> All()
     {
         var assembly = typeof(RegistryMigrator).Assembly;
