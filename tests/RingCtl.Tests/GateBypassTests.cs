@@ -293,6 +293,23 @@ public sealed class GateBypassTests
     }
 
     [Fact]
+    public async Task APolicyViolation_InAFleetLoadedAndRenderedOnEveryCore_StillRefusesUpAndPromote()
+    {
+        // Nine rings: above Parallelism.Threshold, so the fleet is loaded and rendered in parallel (issue 18). The
+        // cross-ring credential rule must still see every ring, and the gate must still refuse before any stack.
+        await using var h = await OpsHarness.CreateAsync(_pg, repo => repo.AddStagingRings(6));
+        h.Repo.Load().Rings.Count.ShouldBeGreaterThanOrEqualTo(RingInfra.Core.Fleet.Parallelism.Threshold);
+        LeakStableCredentialIntoEdge(h);
+
+        var up = await RefusedAsync(h, ExitCodes.PolicyViolation, "up", "edge", "--yes");
+        var promote = await RefusedAsync(h, ExitCodes.PolicyViolation, "promote", "ai", "--from", "canary", "--to", "edge", "--yes");
+
+        up.Result.ErrLines[0].ShouldBe("ringctl: up edge refused:");
+        up.Result.ErrLines.ShouldContain(l => l.StartsWith("policy: ", StringComparison.Ordinal) && l.Contains("[credential-isolation]", StringComparison.Ordinal));
+        promote.Reasons.ShouldContain("[credential-isolation]");
+    }
+
+    [Fact]
     public async Task ReconcileResume_RefusesAPolicyViolation_AndLeavesTheOperationPending()
     {
         await using var h = await OpsHarness.CreateAsync(_pg);
