@@ -46,6 +46,21 @@ public sealed class BadInputSuiteTests
         new("unknown target ring", ["tenant", "assign", "acme", "nowhere", "--yes"], 2, "ring: 'nowhere' is not a ring of the registry (known: stable, edge, canary)"),
         new("missing ring argument", ["tenant", "assign", "acme"], 2, "Required argument 'ring' missing for command: 'assign'."),
         new("no confirmation without a terminal", ["tenant", "assign", "acme", "canary"], 2, "move acme from stable to canary? — confirmation needed and there is no interactive terminal: pass --yes"),
+        new("tenant move without --to", ["tenant", "move", "--tenants", "acme", "--yes"], 2, "--to: required: the ring the tenants move to"),
+        new("tenant move without tenants", ["tenant", "move", "--to", "edge", "--yes"], 2, "tenants: name them with one of --tenants a,b,c, --from-file FILE or --from-ring RING"),
+        new("tenant move with two tenant sources", ["tenant", "move", "--to", "edge", "--tenants", "acme", "--from-ring", "stable", "--yes"], 2, "tenants: give one of --tenants, --from-file, --from-ring (got --tenants, --from-ring)"),
+        new("tenant move with a bad and a repeated tenant", ["tenant", "move", "--to", "edge", "--tenants", "acme,Acme!,acme", "--yes"], 2,
+            "--tenants (item 2): 'Acme!' must be a tenant name: a DNS label of lower-case letters, digits and '-' (digits first allowed, no '-' at either end, at most 63 characters)\n--tenants (item 3): acme is listed twice (first at --tenants (item 1))"),
+        new("tenant move of unknown tenants", ["tenant", "move", "--to", "edge", "--tenants", "acme,ghost,phantom", "--yes"], 2, "tenants: 2 not in the registry: ghost, phantom (ringctl ring show <ring> --tenants lists them); nothing was changed"),
+        new("tenant move to an unknown ring", ["tenant", "move", "--to", "nowhere", "--tenants", "acme", "--yes"], 2, "--to: 'nowhere' is not a ring of the registry (known: stable, edge, canary)"),
+        new("tenant move from the ring it moves to", ["tenant", "move", "--to", "edge", "--from-ring", "edge", "--yes"], 2, "--from-ring: 'edge' is the ring the tenants move to (--to); name another"),
+        new("tenant move with --limit but no --from-ring", ["tenant", "move", "--to", "edge", "--tenants", "acme", "--limit", "5", "--yes"], 2, "--limit: only with --from-ring (it takes that ring's first N tenants)"),
+        new("tenant move with a zero wave size", ["tenant", "move", "--to", "edge", "--tenants", "acme", "--wave-size", "0", "--yes"], 2, "--wave-size: must be a positive number of tenants per wave (got 0)"),
+        new("tenant move with a pause that is no duration", ["tenant", "move", "--to", "edge", "--tenants", "acme", "--pause", "a while", "--yes"], 2, "--pause: must be a duration up to 6h such as 30s, 10m or 1h (got 'a while')"),
+        new("tenant move from a missing file", ["tenant", "move", "--to", "edge", "--from-file", "no-such-file.txt", "--yes"], 2, "--from-file: 'no-such-file.txt' does not exist"),
+        new("tenant move --resume of no run", ["tenant", "move", "--resume", "42", "--yes"], 2, "--resume: operation #42 is not a tenant move run (ringctl history lists operations)"),
+        new("tenant move --resume with a tenant list", ["tenant", "move", "--resume", "1", "--tenants", "acme", "--yes"], 2, "--resume: the run's own plan is used; drop --tenants"),
+        new("tenant move --verify into a ring without gates", ["tenant", "move", "--to", "canary", "--tenants", "acme", "--verify", "--yes"], 2, "--verify: canary has no metric gates (ring-infra:gates) to watch between waves; drop --verify or give it gates"),
         new("tenant show of an unknown tenant", ["tenant", "show", "ghost"], 2, "tenant: 'ghost' is not in the registry"),
         new("promote with neither --from nor --version", ["promote", "orders", "--to", "edge", "--yes"], 2, "promote: give exactly one of --from RING or --version VERSION"),
         new("promote with both --from and --version", ["promote", "orders", "--from", "canary", "--version", "1.7.0", "--to", "edge", "--yes"], 2, "promote: give exactly one of --from RING or --version VERSION"),
@@ -131,7 +146,7 @@ public sealed class BadInputSuiteTests
         var before = await RegistryDump.OfAsync(cs);
         var result = await RingCtlRunner.RunAsync(repo.Root, new CliContextOptions(cs), "ring", "list");
         result.ExitCode.ShouldBe(ExitCodes.Usage);
-        result.ErrLines.ShouldBe(["ringctl: registry schema is at version 0, ringctl needs 6: run `ringctl db migrate`"]);
+        result.ErrLines.ShouldBe(["ringctl: registry schema is at version 0, ringctl needs 7: run `ringctl db migrate`"]);
         (await RegistryDump.OfAsync(cs)).ShouldBe(before);
     }
 

@@ -8,7 +8,7 @@ namespace RingCtl.Tests;
 
 /// <summary>
 /// The crash suite: ringctl killed abruptly (<c>RINGCTL_CRASH_AT</c>) at every named step of tenant assign,
-/// promote, rollback, ring add, secrets sync and secrets rotate; then <c>reconcile --apply</c> must converge the registry,
+/// promote, rollback, ring add, secrets sync, secrets rotate and tenant waves (then --resume); then <c>reconcile --apply</c> must converge the registry,
 /// the lock files, the stacks' config and the operations log, and the rings must take new operations.
 /// </summary>
 [Collection("postgres")]
@@ -39,7 +39,7 @@ public sealed class CrashSuiteTests
         }
 
         System.Text.RegularExpressions.Regex.Matches(code, "CrashPoint\\(\"").Count.ShouldBe(0, "crash points name their step through CrashSteps");
-        CrashSteps.All.Count.ShouldBe(36);
+        CrashSteps.All.Count.ShouldBe(42);
     }
 
     [Theory]
@@ -47,6 +47,8 @@ public sealed class CrashSuiteTests
     public async Task KilledAtStep_ReconcileApply_Converges(string step)
     {
         await using var h = await OpsHarness.CreateAsync(_pg);
+        // A wave run checks canary's health between its waves.
+        using var canaryHealth = new LoopbackHttp((_, _) => (200, """{"status":"ok","ring":{"name":"canary","lock_path":"modules/manifests/canary.lock.json"}}"""));
         var env = new Dictionary<string, string>
         {
             ["RINGCTL_DATABASE_URL"] = h.ConnectionString,
@@ -56,6 +58,7 @@ public sealed class CrashSuiteTests
         var command = step.Split('.')[0] switch
         {
             "move" => new[] { "tenant", "assign", "acme", "canary", "--yes" },
+            "waves" => ["tenant", "move", "--to", "canary", "--tenants", "acme,foo", "--wave-size", "1", "--url", canaryHealth.Url, "--yes"],
             "promote" => ["promote", "ai", "--version", "2.5.0", "--to", "edge", "--yes"],
             "rollback" => ["rollback", "ai", "--ring", "edge", "--yes"],
             "ring-add" => ["ring", "add", "qa", "--order", "30", "--segment", "qa", "--yes"],
@@ -92,6 +95,17 @@ public sealed class CrashSuiteTests
         }
 
         await AssertConvergedAsync(h, step);
+        if (step.StartsWith("waves.", StringComparison.Ordinal))
+        {
+            // Reconcile finished the wave under way and stopped; --resume runs what is left (nothing after the last wave).
+            var run = (await h.Log.FindAsync(1, default))!;
+            run.Status.ShouldBe(step == CrashSteps.WavesClosed ? "succeeded" : "abandoned", $"the run after {step}: {reconciled.Out}");
+            var resumed = RingCtlProcess.Run(h.Repo.Root, env, "tenant", "move", "--resume", "1", "--url", canaryHealth.Url, "--yes");
+            resumed.Code.ShouldBe(0, $"resume after {step}: {resumed.Err}");
+            (await h.Registry.TenantsAsync("canary", default)).Select(t => t.Tenant).ShouldBe(["acme", "foo", "test-canary"], $"after {step} and --resume");
+            await AssertConvergedAsync(h, step + " then --resume");
+        }
+
         foreach (var ring in (await h.Registry.ListRingsAsync(default)).Where(r => r.IsActive).Select(r => r.Name))
         {
             var next = RingCtlProcess.Run(h.Repo.Root, env, "up", ring, "--yes");

@@ -376,6 +376,71 @@ public sealed class GateBypassTests
     }
 
     [Fact]
+    public async Task TenantWaves_IntoAFrozenRing_AreRefusedWhole_ThoughASingleAssignOnlyNotesTheFreeze()
+    {
+        await using var h = await OpsHarness.CreateAsync(_pg);
+        FreezeStable(h);
+
+        var r = await RefusedAsync(h, ExitCodes.GateRefused, "tenant", "move", "--to", "stable", "--tenants", "test-canary,widgets", "--wave-size", "1", "--yes");
+
+        r.Result.ErrLines.ShouldBe(["ringctl: move 2 tenant(s) to stable refused:", $"freeze: stable is frozen until {FrozenUntil} (year-end change freeze)"]);
+        (r.Kind, string.Join(",", r.Rings)).ShouldBe(("tenant-waves", "stable,canary,edge"));
+        var single = await h.RunAsync(new FakeStacks(h.Repo.Root), "tenant", "assign", "test-canary", "stable", "--yes");
+        single.ExitCode.ShouldBe(0, single.Err);
+    }
+
+    [Fact]
+    public async Task TenantWaves_IntoAHeldRing_AreRefusedWhole_AndSoIsAResumeOrARevertIntoIt()
+    {
+        await using var h = await OpsHarness.CreateAsync(_pg);
+        await using (var c = new Npgsql.NpgsqlConnection(h.ConnectionString))
+        {
+            await c.OpenAsync();
+            await using var cmd = new Npgsql.NpgsqlCommand("update module_rings set held = true, held_reason = 'verify --metrics: error_rate 0.07 > 0.05' where name = 'canary'", c);
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        var r = await RefusedAsync(h, ExitCodes.GateRefused, "tenant", "move", "--to", "canary", "--from-ring", "stable", "--yes");
+
+        r.Result.ErrLines.ShouldBe(["ringctl: move 2 tenant(s) to canary refused:",
+            "held: canary is held (verify --metrics: error_rate 0.07 > 0.05): it receives no tenants until it verifies again (ringctl verify canary)"]);
+
+        // A run into edge that stopped after its first wave; then edge is held: --resume passes the same gates and is refused.
+        using var failing = new LoopbackHttp((_, _) => (503, "{}"));
+        var stopped = await h.RunAsync(new FakeStacks(h.Repo.Root), "tenant", "move", "--to", "edge", "--tenants", "acme,foo", "--wave-size", "1", "--url", failing.Url, "--yes");
+        stopped.ExitCode.ShouldBe(ExitCodes.Infrastructure, stopped.Err);
+        var run = (await h.Log.HistoryAsync(null, null, null, 100, default)).Single(o => o.Kind == "tenant-waves" && o.Status == "failed").Id;
+        await using (var c = new Npgsql.NpgsqlConnection(h.ConnectionString))
+        {
+            await c.OpenAsync();
+            await using var cmd = new Npgsql.NpgsqlCommand("update module_rings set held = true, held_reason = 'verify: 503' where name = 'edge'", c);
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        var resumed = await RefusedAsync(h, ExitCodes.GateRefused, "tenant", "move", "--resume", run.ToString(System.Globalization.CultureInfo.InvariantCulture), "--yes");
+        resumed.Result.Err.ShouldContain("held: edge is held (verify: 503)");
+        (await h.Registry.RingOfTenantAsync("foo", default)).ShouldBe("stable");
+
+        // The revert moves acme back into stable; stable is frozen now: refused too.
+        FreezeStable(h);
+        var reverted = await RefusedAsync(h, ExitCodes.GateRefused, "tenant", "move", "--revert", run.ToString(System.Globalization.CultureInfo.InvariantCulture), "--yes");
+        reverted.Result.Err.ShouldContain($"freeze: stable is frozen until {FrozenUntil}");
+        (await h.Registry.RingOfTenantAsync("acme", default)).ShouldBe("edge");
+    }
+
+    [Fact]
+    public async Task TenantWaves_IntoARingWithAHandEditedLock_AreRefused_TheyWouldDeployTheEdit()
+    {
+        await using var h = await OpsHarness.CreateAsync(_pg);
+        HandEditEdgeLock(h.Repo);
+
+        var r = await RefusedAsync(h, ExitCodes.GateRefused, "tenant", "move", "--to", "edge", "--tenants", "acme", "--yes");
+
+        r.Result.ErrLines.ShouldBe(["ringctl: move 1 tenant(s) to edge refused:",
+            "provenance: edge's lock carries orders 1.6.1, which was never promoted into it (the registry records 1.6.0): promote it or restore the lock (git checkout stacks/locks/edge.lock.json), then move the tenants"]);
+    }
+
+    [Fact]
     public async Task TheRollout_StopsAtAFrozenRingOrAHandEditedLock_WithTheGatesExitCode()
     {
         using var git = new GitRepo();

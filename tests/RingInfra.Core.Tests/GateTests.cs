@@ -146,6 +146,15 @@ public sealed class GateTests
         { "tenant move: a hand-edited lock", Other(ChangePath.TenantMove, "edge", unrecorded: true),
             ["provenance: edge's lock carries orders 9.9.9, which was never promoted into it (the registry records 1.5.0): promote it or restore the lock (git checkout stacks/locks/edge.lock.json), then move the tenant"] },
         { "tenant move: a policy violation", Other(ChangePath.TenantMove, "canary", violations: ["p"]), ["policy: p"] },
+        { "tenant waves: nothing wrong", Other(ChangePath.TenantWaves, "edge"), [] },
+        { "tenant waves: frozen (planned work waits for the window)", Other(ChangePath.TenantWaves, "stable", now: InFreeze),
+            ["freeze: stable is frozen until 2027-01-05T00:00:00Z (year-end change freeze)"] },
+        { "tenant waves: a held ring receives no tenants", Other(ChangePath.TenantWaves, "edge") with { Held = "verify --metrics: error rate 5%" },
+            ["held: edge is held (verify --metrics: error rate 5%): it receives no tenants until it verifies again (ringctl verify edge)"] },
+        { "tenant waves: a hand-edited lock", Other(ChangePath.TenantWaves, "edge", unrecorded: true),
+            ["provenance: edge's lock carries orders 9.9.9, which was never promoted into it (the registry records 1.5.0): promote it or restore the lock (git checkout stacks/locks/edge.lock.json), then move the tenants"] },
+        { "tenant waves: a policy violation", Other(ChangePath.TenantWaves, "canary", violations: ["p"]), ["policy: p"] },
+        { "tenant move (one tenant): a held ring is no gate of it", Other(ChangePath.TenantMove, "edge") with { Held = "x" }, [] },
         { "set-default: frozen", Other(ChangePath.SetDefault, "stable", now: InFreeze), ["freeze: stable is frozen until 2027-01-05T00:00:00Z (year-end change freeze)"] },
         { "set-default: a policy violation", Other(ChangePath.SetDefault, "edge", violations: ["p"]), ["policy: p"] },
         { "reconcile drift: a hand-edited lock", Other(ChangePath.ReconcileDrift, "edge", unrecorded: true),
@@ -173,6 +182,7 @@ public sealed class GateTests
         Row(ChangePath.RingAdd).ShouldBe("freeze,policy");
         Row(ChangePath.SecretsSync).ShouldBe("approval,freeze,provenance,policy");
         Row(ChangePath.TenantMove).ShouldBe("freeze,provenance,policy");
+        Row(ChangePath.TenantWaves).ShouldBe("held,freeze,provenance,policy");
         Row(ChangePath.SetDefault).ShouldBe("freeze,provenance,policy");
         Row(ChangePath.ReconcileDrift).ShouldBe("freeze,provenance,policy");
         Row(ChangePath.ReconcileResume).ShouldBe("policy");

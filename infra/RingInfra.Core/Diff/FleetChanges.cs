@@ -12,18 +12,34 @@ namespace RingInfra.Core.Diff;
 public static class FleetChanges
 {
     /// <summary>The fleet with <paramref name="tenant"/> pinned to <paramref name="to"/> instead of <paramref name="from"/>.</summary>
-    public static RingFleet MoveTenant(RingFleet fleet, string tenant, string from, string to) => fleet with
+    public static RingFleet MoveTenant(RingFleet fleet, string tenant, string from, string to) => MoveTenants(fleet, [new(tenant, from, to)]);
+
+    /// <summary>The fleet with every move applied (a wave, or a whole run): each tenant leaves its ring and is pinned to its target.</summary>
+    public static RingFleet MoveTenants(RingFleet fleet, IReadOnlyCollection<Tenants.TenantMoveSpec> moves)
     {
-        Rings = [.. fleet.Rings.Select(r => r with
+        var leaving = moves.ToLookup(m => m.From, m => m.Tenant);
+        var arriving = moves.ToLookup(m => m.To, m => m.Tenant);
+        return fleet with
         {
-            Config = r.Config with
+            Rings = [.. fleet.Rings.Select(r =>
             {
-                Tenants = r.Name == from ? [.. r.Config.Tenants.Where(t => t != tenant)]
-                    : r.Name == to ? [.. r.Config.Tenants.Append(tenant).Distinct().Order(StringComparer.Ordinal)]
-                    : r.Config.Tenants,
-            },
-        })],
-    };
+                if (!leaving.Contains(r.Name) && !arriving.Contains(r.Name))
+                {
+                    return r;
+                }
+
+                var gone = leaving[r.Name].ToHashSet(StringComparer.Ordinal);
+                var kept = r.Config.Tenants.Where(t => !gone.Contains(t));
+                return r with
+                {
+                    Config = r.Config with
+                    {
+                        Tenants = arriving.Contains(r.Name) ? [.. kept.Concat(arriving[r.Name]).Distinct().Order(StringComparer.Ordinal)] : [.. kept],
+                    },
+                };
+            })],
+        };
+    }
 
     /// <summary>The fleet with <paramref name="ring"/> as the default ring (and no other).</summary>
     public static RingFleet SetDefault(RingFleet fleet, string ring) => fleet with

@@ -24,6 +24,7 @@ public static class ChangeGates
         [Gate.Freeze] = CheckFreeze,
         [Gate.Provenance] = CheckProvenance,
         [Gate.Policy] = CheckPolicy,
+        [Gate.Held] = CheckHeld,
     };
 
     public static GateDecision Decide(ChangeRequest r)
@@ -191,12 +192,21 @@ public static class ChangeGates
         {
             ChangePath.Rollback => $"restore the lock ({restore}), then roll back",
             ChangePath.TenantMove => $"promote it or restore the lock ({restore}), then move the tenant",
+            ChangePath.TenantWaves => $"promote it or restore the lock ({restore}), then move the tenants",
             ChangePath.ReconcileDrift => $"promote it or restore the lock ({restore}), then reconcile --apply again",
             _ => "promote it, or override new-version",
         };
         foreach (var (module, version, recorded) in r.Unrecorded.Where(u => u.Module != r.Module))
         {
             refusals.Add(new(Gate.Provenance, $"{r.Target.Name}'s lock carries {module} {version}, which was never promoted into it (the registry records {recorded ?? "no landing"}): {fix}"));
+        }
+    }
+
+    private static void CheckHeld(ChangeRequest r, List<GateRefusal> refusals, List<string> notes)
+    {
+        if (r.Held is { } why)
+        {
+            refusals.Add(new(Gate.Held, $"{r.Target.Name} is held ({why}): it receives no tenants until it verifies again (ringctl verify {r.Target.Name})"));
         }
     }
 

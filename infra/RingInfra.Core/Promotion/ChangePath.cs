@@ -25,6 +25,13 @@ public enum ChangePath
     /// </summary>
     TenantMove,
 
+    /// <summary>
+    /// <c>tenant move</c>: many tenants in waves, each wave one update of every ring it touches. Planned work, not a
+    /// support action: a freeze window of any ring it updates refuses it, and so does a hold on a ring that receives
+    /// tenants (a ring that failed its verification takes no more customers); locks recorded and policies as for a move.
+    /// </summary>
+    TenantWaves,
+
     /// <summary><c>ring set-default</c>: the wildcard host moves; both rings' stacks are updated from their files.</summary>
     SetDefault,
 

@@ -66,4 +66,7 @@ public sealed record ChangeRequest
 
     /// <summary>Policy violations of the rings after the change, as <c>lint</c> prints them.</summary>
     public IReadOnlyList<string> Violations { get; init; } = [];
+
+    /// <summary>Why the ring is held, when it is held and receives tenants (<c>tenant move</c>); null otherwise.</summary>
+    public string? Held { get; init; }
 }

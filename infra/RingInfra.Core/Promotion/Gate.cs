@@ -35,4 +35,7 @@ public enum Gate
 
     /// <summary>The rendered rings pass every policy (PSA, networks, secrets, hostnames, credentials, queues).</summary>
     Policy,
+
+    /// <summary>A ring that receives tenants in waves is not held after a failed verification (<c>tenant move</c>).</summary>
+    Held,
 }

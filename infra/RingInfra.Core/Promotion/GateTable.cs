@@ -18,6 +18,7 @@ public static class GateTable
         [ChangePath.RingAdd] = [Gate.Freeze, Gate.Policy],
         [ChangePath.SecretsSync] = [Gate.Approval, Gate.Freeze, Gate.Provenance, Gate.Policy],
         [ChangePath.TenantMove] = [Gate.Freeze, Gate.Provenance, Gate.Policy],
+        [ChangePath.TenantWaves] = [Gate.Held, Gate.Freeze, Gate.Provenance, Gate.Policy],
         [ChangePath.SetDefault] = [Gate.Freeze, Gate.Provenance, Gate.Policy],
         [ChangePath.ReconcileDrift] = [Gate.Freeze, Gate.Provenance, Gate.Policy],
         [ChangePath.ReconcileResume] = [Gate.Policy],

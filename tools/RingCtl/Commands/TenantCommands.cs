@@ -7,13 +7,14 @@ using RingInfra.Core.Fleet;
 
 namespace RingCtl.Commands;
 
-/// <summary><c>tenant assign &lt;tenant&gt; &lt;ring&gt;</c> (doc 000's ring:assign), <c>tenant add | remove</c> and <c>tenant show &lt;tenant&gt;</c>.</summary>
+/// <summary><c>tenant assign &lt;tenant&gt; &lt;ring&gt;</c> (doc 000's ring:assign), <c>tenant move</c> (waves), <c>tenant add | remove</c> and <c>tenant show &lt;tenant&gt;</c>.</summary>
 public static class TenantCommands
 {
     public static Command Build(CliContext context, GlobalOptions globals)
     {
         var tenant = new Command("tenant", "Tenants and their ring");
         tenant.Subcommands.Add(Assign(context, globals));
+        tenant.Subcommands.Add(TenantMoveCommand.Build(context, globals));
         tenant.Subcommands.Add(Add(context, globals));
         tenant.Subcommands.Add(Remove(context, globals));
         tenant.Subcommands.Add(Show(context, globals));

@@ -77,7 +77,14 @@ public sealed class ChangeGuard
     /// windows, the lock versions the registry never recorded, the policies of <paramref name="fleet"/>, and
     /// the approver when gates of a protected ring are overridden.
     /// </summary>
-    public async Task<GateDecision> DecideRingsAsync(ChangePath path, RingFleet fleet, IReadOnlyCollection<string> rings, Consent consent, CancellationToken ct)
+    /// <param name="path">The change's path (its gates).</param>
+    /// <param name="fleet">The fleet as the change leaves it.</param>
+    /// <param name="rings">The rings the change updates.</param>
+    /// <param name="consent">Overrides and approver.</param>
+    /// <param name="ct">Cancellation.</param>
+    /// <param name="held">The rings that receive tenants and are held, with why (the held gate of <see cref="ChangePath.TenantWaves"/>).</param>
+    public async Task<GateDecision> DecideRingsAsync(ChangePath path, RingFleet fleet, IReadOnlyCollection<string> rings, Consent consent, CancellationToken ct,
+        IReadOnlyDictionary<string, string>? held = null)
     {
         var violations = PolicySuite.ByRing(fleet, rings);
         var now = await _ctx.Registry.NowAsync(ct).ConfigureAwait(false);
@@ -94,6 +101,7 @@ public sealed class ChangeGuard
                 Now = now,
                 Unrecorded = await UnrecordedAsync(ring, ct).ConfigureAwait(false),
                 Violations = violations.GetValueOrDefault(ring.Name) ?? [],
+                Held = held?.GetValueOrDefault(ring.Name),
             }));
         }
 

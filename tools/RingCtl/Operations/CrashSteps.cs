@@ -34,6 +34,12 @@ public static class CrashSteps
     public const string TenantAddUpdated = "tenant-add.updated";
     public const string TenantRemoveCommitted = "tenant-remove.registry-committed";
     public const string TenantRemoveUpdated = "tenant-remove.updated";
+    public const string WavesIntent = "waves.intent";
+    public const string WaveRegistryCommitted = "waves.registry-committed";
+    public const string WaveTargetUpdated = "waves.target-updated";
+    public const string WaveSourceUpdated = "waves.source-updated";
+    public const string WaveClosed = "waves.wave-closed";
+    public const string WavesClosed = "waves.closed";
 
     /// <summary>Promotion and rollback share one path; their steps carry the operation's kind.</summary>
     public static string Promotion(bool rollback, string step) => $"{(rollback ? "rollback" : "promote")}.{step}";
@@ -52,5 +58,6 @@ public static class CrashSteps
         SetDefaultCommitted, SetDefaultUpdated, SetDefaultOldUpdated,
         TenantAddCommitted, TenantAddSharedUpdated, TenantAddUpdated,
         TenantRemoveCommitted, TenantRemoveUpdated,
+        WavesIntent, WaveRegistryCommitted, WaveTargetUpdated, WaveSourceUpdated, WaveClosed, WavesClosed,
     ];
 }

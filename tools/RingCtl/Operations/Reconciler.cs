@@ -42,6 +42,12 @@ public sealed class Reconciler
         }
         foreach (var op in await _ctx.Log.PendingAsync(null, ct).ConfigureAwait(false))
         {
+            if (op.ParentId is not null)
+            {
+                // A wave's row and its tenants' rows are finished with their run.
+                continue;
+            }
+
             if (op.Rings.Any(live.Contains))
             {
                 findings.Add(new("pending", $"#{op.Id}", op.Summary, "in progress (its ring lease is live): left alone"));
@@ -58,6 +64,7 @@ public sealed class Reconciler
 
     private string Decide(OperationRecord op) => op.Kind switch
     {
+        "tenant-waves" => $"finish the current wave (update its rings to the registry, check their exports, close it) and stop: the next wave with ringctl tenant move --resume {op.Id}",
         "tenant-move" => $"resume: converge stacks {string.Join(", ", op.Rings)} to the registry, verify, close",
         "promote" or "rollback" when LockHas(op) => $"resume: the lock was rewritten; update {op.Rings[^1]}, verify, record the landing, close",
         "promote" or "rollback" => "abandon: the lock was never rewritten, nothing changed",
@@ -84,7 +91,7 @@ public sealed class Reconciler
         await using var lease = await _ctx.Leases.AcquireAsync(op.Rings.Where(r => op.Kind != "ring-add"), _ctx.Owner, _ctx.LeaseTtl, _ctx.Wait, ct).ConfigureAwait(false);
         try
         {
-            var updates = op.Kind switch
+            var updates = op.Kind == "tenant-waves" ? await new WaveMove(_ctx).RingsToFinishAsync(op.Id, ct).ConfigureAwait(false) : op.Kind switch
             {
                 "promote" or "rollback" => LockHas(op) ? [op.Rings[^1]] : [],
                 "ring-retire" or "ring-add" => [],
@@ -196,6 +203,8 @@ public sealed class Reconciler
 
                 await UpdateAsync(op.Rings[0], ct).ConfigureAwait(false);
                 break;
+            case "tenant-waves":
+                return await new WaveMove(_ctx).FinishAsync(op, ct).ConfigureAwait(false);
             case "tenant-move":
                 _ctx.RequireStacks();
                 foreach (var r in op.Rings.Reverse())

@@ -19,5 +19,11 @@ public sealed class Lease : IAsyncDisposable
     /// <summary>Links the leases to the operation that holds them (reconcile reads it).</summary>
     public Task AttachAsync(long operationId, CancellationToken ct) => _leases.AttachAsync(_rings, _owner, operationId, ct);
 
+    /// <summary>
+    /// Extends the leases by <paramref name="ttl"/> from now (database time), for an operation that outlives one lease
+    /// (tenant waves with pauses); fails when another run took a lease over after it expired.
+    /// </summary>
+    public Task RenewAsync(TimeSpan ttl, CancellationToken ct) => _leases.RenewAsync(_rings, _owner, ttl, ct);
+
     public async ValueTask DisposeAsync() => await _leases.ReleaseAsync(_rings, _owner).ConfigureAwait(false);
 }

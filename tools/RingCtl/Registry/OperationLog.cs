@@ -9,7 +9,7 @@ namespace RingCtl.Registry;
 /// </summary>
 public sealed class OperationLog
 {
-    private const string Columns = "id, kind, rings, tenant, module, from_value, to_value, actor, reason, status, step, started_at, finished_at, error, approved_by, overrides, notes";
+    private const string Columns = "id, kind, rings, tenant, module, from_value, to_value, actor, reason, status, step, started_at, finished_at, error, approved_by, overrides, notes, parent_id";
 
     private readonly NpgsqlDataSource _db;
 

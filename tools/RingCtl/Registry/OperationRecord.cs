@@ -37,6 +37,9 @@ public sealed record OperationRecord
 
     public string[] Notes { get; init; } = [];
 
+    /// <summary>The row this one belongs to: a wave's tenant rows their wave, a wave its run (<c>tenant move</c>); null otherwise.</summary>
+    public long? ParentId { get; init; }
+
     /// <summary>One line: <c>#12 promote orders edge 1.5.0 → 1.6.0 [succeeded] by alice</c>.</summary>
     public string Summary =>
         $"#{Id} {Kind}{(Tenant is null ? "" : " " + Tenant)}{(Module is null ? "" : " " + Module)} {string.Join(",", Rings)} {FromValue ?? "-"} → {ToValue ?? "-"} [{Status}{(Status == "pending" ? " at " + Step : "")}] by {Actor}";

@@ -90,6 +90,17 @@ public sealed class RingLeases
             new { rings, owner, operationId }, cancellationToken: ct)).ConfigureAwait(false);
     }
 
+    internal async Task RenewAsync(string[] rings, string owner, TimeSpan ttl, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var renewed = await c.ExecuteAsync(new CommandDefinition("update ring_leases set expires_at = now() + @ttl where ring = any(@rings) and owner = @owner",
+            new { rings, owner, ttl }, cancellationToken: ct)).ConfigureAwait(false);
+        if (renewed != rings.Length)
+        {
+            throw new InvalidOperationException($"the lease on {string.Join(", ", rings)} was lost (it expired and another run took it over): stopping before changing anything more");
+        }
+    }
+
     internal async Task ReleaseAsync(string[] rings, string owner)
     {
         await using var c = await _db.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);

@@ -21,7 +21,11 @@ public sealed class RingRegistry
     public RingRegistry(RegistryDatabase database)
     {
         _db = database.DataSource;
+        Waves = new WaveRegistry(database);
     }
+
+    /// <summary>Tenant waves' runs, waves and tenant rows (<c>tenant move</c>).</summary>
+    public WaveRegistry Waves { get; }
 
     public async Task<IReadOnlyList<RingRecord>> ListRingsAsync(CancellationToken ct)
     {
