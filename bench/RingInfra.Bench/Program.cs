@@ -1,7 +1,7 @@
 using System.Globalization;
 using RingInfra.Bench;
 
-// dotnet run -c Release --project bench/RingInfra.Bench -- fleet 3 1000 23 | registry 32 10 | coldstart 20 | all
+// dotnet run -c Release --project bench/RingInfra.Bench -- fleet 3 1000 23 | registry 32 10 | waves 10000 1000 1000 20 | coldstart 20 | all
 var repositoryRoot = FindRoot();
 var command = args.Length > 0 ? args[0] : "all";
 int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
@@ -29,6 +29,10 @@ switch (command)
         }
 
         break;
+    case "waves":
+        // Tenant waves against one-by-one moves: bench waves TENANTS WAVE_SIZE WHOLE_TENANTS STACK_MS.
+        await WaveBench.RunAsync(repositoryRoot, Arg(1, 10_000), Arg(2, 1_000), Arg(3, 1_000), Arg(4, 20)).ConfigureAwait(false);
+        break;
     case "coldstart":
         ColdStartBench.Run(repositoryRoot, Arg(1, 20));
         break;
@@ -48,7 +52,7 @@ switch (command)
         ColdStartBench.Run(repositoryRoot, 20);
         break;
     default:
-        Console.Error.WriteLine("usage: bench fleet RINGS TENANTS MODULES | whole RINGS TENANTS MODULES [RUNS] | whole everyday [RUNS] | registry CLIENTS SECONDS | coldstart RUNS | generate DIR RINGS TENANTS MODULES | all");
+        Console.Error.WriteLine("usage: bench fleet RINGS TENANTS MODULES | whole RINGS TENANTS MODULES [RUNS] | whole everyday [RUNS] | registry CLIENTS SECONDS | waves TENANTS WAVE_SIZE WHOLE_TENANTS STACK_MS | coldstart RUNS | generate DIR RINGS TENANTS MODULES | all");
         return 2;
 }
 

@@ -27,7 +27,7 @@ public sealed class RegistryTests
     public async Task Migrate_AppliesOnce_ThenIsUpToDate()
     {
         await using var db = new RegistryDatabase(await _pg.NewDatabaseAsync());
-        (await RegistryMigrator.MigrateAsync(db.DataSource, CancellationToken.None)).Select(m => m.Version).ShouldBe([1, 2, 3, 4, 5, 6]);
+        (await RegistryMigrator.MigrateAsync(db.DataSource, CancellationToken.None)).Select(m => m.Version).ShouldBe([1, 2, 3, 4, 5, 6, 7]);
         (await RegistryMigrator.MigrateAsync(db.DataSource, CancellationToken.None)).ShouldBeEmpty();
     }
 
@@ -73,6 +73,8 @@ public sealed class RegistryTests
     [InlineData("update module_rings set is_active = false where name = 'edge'", "23514")]
     [InlineData("insert into tenants (name, module_ring_id) values ('acme', (select id from module_rings where name = 'edge'))", "23505")]
     [InlineData("delete from operations", "42501")]
+    [InlineData("update operations set parent_id = id", "42501")]
+    [InlineData("insert into operations (kind, rings, actor, parent_id) values ('tenant-wave', '{canary}', 't', 999)", "23503")]
     public async Task TheDatabaseItself_RefusesWhatMustNeverBeTrue(string sql, string sqlState)
     {
         await using var db = await SeededAsync();
