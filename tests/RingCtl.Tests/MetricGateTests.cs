@@ -262,6 +262,61 @@ public sealed class MetricGateTests
             .ShouldBe(["rollback canary 2.5.0→2.4.0 succeeded", "rollback edge 2.5.0→2.4.0 succeeded"]);
     }
 
+    /// <summary>edge with the two gates over <paramref name="ns"/>'s series, and its /api/health answering ok (for tenant waves).</summary>
+    private async Task<(OpsHarness H, LoopbackHttp Health)> WavesHarnessAsync(string ns)
+    {
+        Skip.IfNot(TestPrometheus.Available, "prometheus and promtool are not installed (.ci/run installs Debian's prometheus)");
+        var h = await OpsHarness.CreateAsync(_pg, repo =>
+        {
+            repo.Replace("Pulumi.edge.yaml", "config:\n", "config:\n" + Gates.Replace("\r", "", StringComparison.Ordinal).Replace("  ring-infra:bakeTime: 22h\n", "", StringComparison.Ordinal));
+            repo.Replace("Pulumi.edge.yaml", "ring-infra:namespace: autocom-edge", $"ring-infra:namespace: {ns}");
+            // stable's year-end freeze would refuse a wave run out of it in its window; these tests are about metrics.
+            repo.Replace("Pulumi.stable.yaml", "start: \"2026-12-18T00:00:00Z\"\n      end: \"2027-01-05T00:00:00Z\"", "start: \"2098-12-18T00:00:00Z\"\n      end: \"2099-01-05T00:00:00Z\"");
+        });
+        var health = new LoopbackHttp((_, _) => (200, """{"status":"ok","ring":{"name":"edge","lock_path":"modules/manifests/edge.lock.json"}}"""));
+        return (h, health);
+    }
+
+    private Task<RingCtlRunner.Result> WavesAsync(OpsHarness h, FakeStacks stacks, FakeClock clock, LoopbackHttp health) =>
+        RingCtlRunner.RunAsync(h.Repo.Root, new CliContextOptions(h.ConnectionString, _ => stacks, PrometheusUrl: _prom.Prometheus?.Url, Clock: clock),
+            "tenant", "move", "--to", "edge", "--tenants", "acme,foo", "--wave-size", "1", "--pause", "10m", "--verify", "--url", health.Url, "--yes");
+
+    [SkippableFact]
+    public async Task TenantWaves_WithVerify_WatchTheTargetsMetricGatesOverThePause_BetweenWaves()
+    {
+        var (h, health) = await WavesHarnessAsync("edge-clean");
+        await using var _ = h;
+        using var __ = health;
+        var stacks = new FakeStacks(h.Repo.Root);
+        var clock = new FakeClock(_prom.Now.AddHours(-3));
+
+        var r = await WavesAsync(h, stacks, clock, health);
+
+        r.ExitCode.ShouldBe(0, r.Err);
+        clock.Delays.ShouldBe(20, "10m watched every 30s between the two waves, and not after the last");
+        r.ErrLines.Count(l => l.StartsWith("verify edge at ", StringComparison.Ordinal)).ShouldBe(21);
+        (await h.Registry.TenantsAsync("edge", default)).Select(t => t.Tenant).ShouldBe(["acme", "bar", "foo", "widgets"]);
+    }
+
+    [SkippableFact]
+    public async Task TenantWaves_WithVerify_StopAtAFailingGate_AfterTheWaveThatRan_HoldingNothing()
+    {
+        var (h, health) = await WavesHarnessAsync("canary-spike");
+        await using var _ = h;
+        using var __ = health;
+        var stacks = new FakeStacks(h.Repo.Root);
+        var clock = new FakeClock(_prom.Spike.AddMinutes(25));
+
+        var r = await WavesAsync(h, stacks, clock, health);
+
+        r.ExitCode.ShouldBe(ExitCodes.GateRefused, r.Err);
+        r.ErrLines.Last().ShouldMatch(@"^ringctl: move 2 tenant\(s\) to edge: stopped\. verification after wave 1 failed: verify edge: error-rate in edge was 0\.\d+ in the hour ending \S+, beyond its max 0\.01\. 1 tenant\(s\) moved by this run \(waves 1–1 of 2 completed\);.* Next wave: ringctl tenant move --resume 1; to move them back: ringctl tenant move --revert 1$");
+        (await h.Registry.RingOfTenantAsync("acme", default)).ShouldBe("edge");
+        (await h.Registry.RingOfTenantAsync("foo", default)).ShouldBe("stable");
+        (await h.Registry.FindRingAsync("edge", default))!.Held.ShouldBeFalse("a wave run holds nothing that was not held");
+        stacks.Deployed("edge")!.Value.Tenants.ShouldBe(["acme", "bar", "widgets"]);
+    }
+
     [SkippableFact]
     public async Task VerifyMetrics_WithoutGates_IsAUsageError()
     {
