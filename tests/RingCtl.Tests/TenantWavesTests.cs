@@ -287,6 +287,30 @@ public sealed class TenantWavesTests
     }
 
     [Fact]
+    public async Task ALeaseTakenOverDuringThePause_StopsTheRunBeforeTheNextWave_AsAConflict()
+    {
+        await using var h = await CreateAsync();
+        await AddTenantsAsync(h, 4);
+        var stacks = new FakeStacks(h.Repo.Root);
+        // While edge is verified after wave 1, the run's leases are taken over (as if they had expired under another run).
+        using var health = new LoopbackHttp((_, _) =>
+        {
+            using var c = new NpgsqlConnection(h.ConnectionString);
+            c.Open();
+            using var cmd = new NpgsqlCommand("update ring_leases set owner = 'someone else (host elsewhere, pid 1, run 0a0b0c0d)'", c);
+            cmd.ExecuteNonQuery();
+            return (200, Health("edge"));
+        });
+
+        var result = await h.RunAsync(stacks, "tenant", "move", "--to", "edge", "--tenants", "a001,a002,a003,a004", "--wave-size", "2", "--url", health.Url, "--yes");
+
+        result.ExitCode.ShouldBe(ExitCodes.Conflict, result.Err);
+        result.Err.ShouldContain("stopped. wave 2 could not start: the lease on edge, stable was lost (it expired and another run took it over): stopping before changing anything more. 2 tenant(s) moved by this run (waves 1–1 of 2 completed)");
+        (await TenantsOfAsync(h, "stable")).ShouldBe(["a003", "a004", "acme", "foo"]);
+        await StacksAgreeAsync(h, stacks, "edge", "stable");
+    }
+
+    [Fact]
     public async Task BadInput_IsNamed_EvenWhereNoRegistryCanBeReached()
     {
         using var repo = new RingInfra.Core.Tests.Support.TempRepo();

@@ -205,8 +205,17 @@ public sealed class WaveMove
             if (i > 0)
             {
                 // The gates again for this wave: a freeze that began, a hold or a lock edited meanwhile stop the run here.
-                await lease.RenewAsync(_ctx.LeaseTtl, ct).ConfigureAwait(false);
-                var decision = await DecideAsync(await _ctx.LoadFleetAsync(ct).ConfigureAwait(false), wave, ct).ConfigureAwait(false);
+                GateDecision decision;
+                try
+                {
+                    await lease.RenewAsync(_ctx.LeaseTtl, ct).ConfigureAwait(false);
+                    decision = await DecideAsync(await _ctx.LoadFleetAsync(ct).ConfigureAwait(false), wave, ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!ct.IsCancellationRequested)
+                {
+                    throw await StopAsync(run, ExitCode(e), $"wave {number} could not start: {e.Message}").ConfigureAwait(false);
+                }
+
                 if (!decision.Allowed)
                 {
                     var refusal = await guard.RefuseAsync(intent, $"wave {number}/{plan.TotalWaves}", decision, ct).ConfigureAwait(false);
@@ -220,11 +229,13 @@ public sealed class WaveMove
                 await _ctx.Log.StepAsync(runId, WaveRegistry.Step(number, plan.TotalWaves, "verify"), ct).ConfigureAwait(false);
                 try
                 {
+                    // The leases outlast the pause (a run that dies meanwhile is found dead by reconcile on this host, or expires).
+                    await lease.RenewAsync(_ctx.LeaseTtl + options.Pause, ct).ConfigureAwait(false);
                     await VerifyAsync(plan.Targets, options, ct).ConfigureAwait(false);
                 }
-                catch (CommandException e)
+                catch (Exception e) when (!ct.IsCancellationRequested)
                 {
-                    throw await StopAsync(run, e.ExitCode, $"verification after wave {number} failed: {e.Message}").ConfigureAwait(false);
+                    throw await StopAsync(run, ExitCode(e), $"verification after wave {number} failed: {e.Message}").ConfigureAwait(false);
                 }
             }
         }
@@ -233,6 +244,14 @@ public sealed class WaveMove
         OperationContext.CrashPoint(CrashSteps.WavesClosed);
         return new Outcome(runId, run.Moved, run.Skipped, plan.Waves.Count, run.Updates);
     }
+
+    /// <summary>A stop's exit code: the command error's own, a conflict for a lost lease, else an infrastructure failure (a timeout, the database).</summary>
+    private static int ExitCode(Exception e) => e switch
+    {
+        CommandException c => c.ExitCode,
+        LeaseLostException => ExitCodes.Conflict,
+        _ => ExitCodes.Infrastructure,
+    };
 
     /// <summary>What a run has done so far (for its summary, and the message when it stops).</summary>
     private sealed class RunState(long id, Plan plan, string what)

@@ -21,7 +21,7 @@ public sealed class Lease : IAsyncDisposable
 
     /// <summary>
     /// Extends the leases by <paramref name="ttl"/> from now (database time), for an operation that outlives one lease
-    /// (tenant waves with pauses); fails when another run took a lease over after it expired.
+    /// (tenant waves with pauses); throws <see cref="LeaseLostException"/> when another run took a lease over after it expired.
     /// </summary>
     public Task RenewAsync(TimeSpan ttl, CancellationToken ct) => _leases.RenewAsync(_rings, _owner, ttl, ct);
 

@@ -97,7 +97,7 @@ public sealed class RingLeases
             new { rings, owner, ttl }, cancellationToken: ct)).ConfigureAwait(false);
         if (renewed != rings.Length)
         {
-            throw new InvalidOperationException($"the lease on {string.Join(", ", rings)} was lost (it expired and another run took it over): stopping before changing anything more");
+            throw new LeaseLostException(rings);
         }
     }
 
