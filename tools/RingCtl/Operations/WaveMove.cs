@@ -169,9 +169,14 @@ public sealed class WaveMove
         return changes;
     }
 
-    /// <summary>Core's decision on the moves (the fleet as they leave it): freeze, held receiving rings, lock provenance, policies.</summary>
+    /// <summary>
+    /// Core's decision on the moves (the fleet as they leave it): freeze, held receiving rings, lock provenance, policies. A tenant
+    /// no longer where the plan saw it will be skipped by its compare-and-set, so it is left out of the fleet judged.
+    /// </summary>
     public async Task<GateDecision> DecideAsync(RingFleet fleet, IReadOnlyList<TenantMoveSpec> moves, CancellationToken ct)
     {
+        var now = fleet.Rings.ToDictionary(r => r.Name, r => r.Config.Tenants.ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+        moves = [.. moves.Where(m => now.TryGetValue(m.From, out var there) && there.Contains(m.Tenant))];
         var (targets, sources) = TenantWaves.Rings(moves);
         var held = (await _ctx.Registry.ListRingsAsync(ct).ConfigureAwait(false)).Where(r => r.Held && targets.Contains(r.Name))
             .ToDictionary(r => r.Name, r => r.HeldReason ?? "held", StringComparer.Ordinal);
