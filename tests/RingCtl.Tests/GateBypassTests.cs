@@ -57,7 +57,7 @@ public sealed class GateBypassTests
     private static void FreezeStable(OpsHarness h) => FreezeStable(h.Repo);
 
     private static void FreezeStable(RingInfra.Core.Tests.Support.TempRepo repo) =>
-        repo.Replace("Pulumi.stable.yaml", "start: \"2026-12-18T00:00:00Z\"\n      end: \"2027-01-05T00:00:00Z\"", $"start: \"2026-01-01T00:00:00Z\"\n      end: \"{FrozenUntil}\"");
+        repo.Replace("Pulumi.stable.yaml", RingInfra.Core.Tests.Support.TempRepo.Freeze, $"start: \"2026-01-01T00:00:00Z\"\n      end: \"{FrozenUntil}\"");
 
     /// <summary>Edge's Salesforce connector uses the credential bound to stable (doc 001's credential isolation).</summary>
     private static void LeakStableCredentialIntoEdge(OpsHarness h) =>

@@ -140,7 +140,7 @@ public sealed class SecretsRotateTests
         (await h.Log.HistoryAsync(null, null, null, 10, default)).ShouldHaveSingleItem().Status.ShouldBe("refused");
 
         h.Repo.Replace("stacks/locks/edge.lock.json", "\"version\": \"1.6.1\",\n      \"artifact\": \"Orders-1.6.1.zip\"", "\"version\": \"1.6.0\",\n      \"artifact\": \"Orders-1.6.0.zip\"");
-        h.Repo.Replace("Pulumi.stable.yaml", "    - start: \"2026-12-18T00:00:00Z\"", $"    - start: \"{DateTimeOffset.UtcNow.AddDays(-1):yyyy-MM-ddTHH:mm:ssZ}\"");
+        h.Repo.Replace("Pulumi.stable.yaml", $"    - start: \"{RingInfra.Core.Tests.Support.TempRepo.FreezeStart}\"", $"    - start: \"{DateTimeOffset.UtcNow.AddDays(-1):yyyy-MM-ddTHH:mm:ssZ}\"");
         var frozen = await h.RunAsync(stacks, "up", "shared", "--reason", "r", "--yes");
         frozen.ExitCode.ShouldBe(ExitCodes.GateRefused, frozen.Err);
         frozen.Err.ShouldContain("freeze");

@@ -22,7 +22,7 @@ public sealed class StatusTests
     /// <summary>ai landed in canary 30 h ago (bake 24 h: eligible), wms 20 h ago (baking, about 4 h left); edge is held; stable is frozen now.</summary>
     private async Task<OpsHarness> FleetAsync()
     {
-        var h = await OpsHarness.CreateAsync(_pg, repo => repo.Replace("Pulumi.stable.yaml", "    - start: \"2026-12-18T00:00:00Z\"", $"    - start: \"{DateTimeOffset.UtcNow.AddDays(-1):yyyy-MM-ddTHH:mm:ssZ}\""));
+        var h = await OpsHarness.CreateAsync(_pg, repo => repo.Replace("Pulumi.stable.yaml", $"    - start: \"{RingInfra.Core.Tests.Support.TempRepo.FreezeStart}\"", $"    - start: \"{DateTimeOffset.UtcNow.AddDays(-1):yyyy-MM-ddTHH:mm:ssZ}\""));
         await h.LandedAsync(TimeSpan.FromHours(30));
         await h.LandedAsync(TimeSpan.FromHours(20), "canary", "wms");
         await h.Registry.SetHeldAsync("edge", "failed verification", default);
@@ -55,7 +55,7 @@ public sealed class StatusTests
         Promotion(status, "analytics", "canary")["state"]!.ToString().ShouldBe("equal");
         var rings = status["rings"]!.AsArray();
         rings.Select(r => r!["ring"]!.ToString()).ShouldBe(["stable", "edge", "canary"]);
-        rings[0]!["frozenUntil"]!.ToString().ShouldBe("2027-01-05T00:00:00Z");
+        rings[0]!["frozenUntil"]!.ToString().ShouldBe(RingInfra.Core.Tests.Support.TempRepo.FreezeEnd);
         rings[0]!["protected"]!.GetValue<bool>().ShouldBeTrue();
         rings[1]!["held"]!.ToString().ShouldBe("failed verification");
     }

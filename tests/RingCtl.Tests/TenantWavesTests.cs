@@ -22,13 +22,6 @@ public sealed class TenantWavesTests
         _pg = pg;
     }
 
-    /// <summary>
-    /// The repository's stable ring has a year-end freeze window (2026-12-18 to 2027-01-05), and a wave run refuses a frozen ring:
-    /// these tests are about waves, not that date, so the window is moved out of their way (GateBypassTests freeze on purpose).
-    /// </summary>
-    private Task<OpsHarness> CreateAsync() => OpsHarness.CreateAsync(_pg, repo => repo.Replace("Pulumi.stable.yaml",
-        "start: \"2026-12-18T00:00:00Z\"\n      end: \"2027-01-05T00:00:00Z\"", "start: \"2098-12-18T00:00:00Z\"\n      end: \"2099-01-05T00:00:00Z\""));
-
     /// <summary>Onboards a001…aNNN (they sort before acme and foo) into <paramref name="ring"/> in the registry (the truth; the stack files catch up at their next update).</summary>
     private static async Task AddTenantsAsync(OpsHarness h, int count, string ring = "stable")
     {
@@ -65,7 +58,7 @@ public sealed class TenantWavesTests
     [Fact]
     public async Task FiveHundredTenants_InWavesOfAHundred_AreFiveTargetAndFiveSourceUpdates_InOrder()
     {
-        await using var h = await CreateAsync();
+        await using var h = await OpsHarness.CreateAsync(_pg);
         await AddTenantsAsync(h, 500);
         using var health = HealthServer("edge");
         var stacks = new Mock<IStackRunner>(MockBehavior.Strict);
@@ -108,7 +101,7 @@ public sealed class TenantWavesTests
     [Fact]
     public async Task AVerificationFailureAfterWaveTwo_StopsTheRun_WithExactlyTheTwoHundredMoved_ThenResumeAndRevert()
     {
-        await using var h = await CreateAsync();
+        await using var h = await OpsHarness.CreateAsync(_pg);
         await AddTenantsAsync(h, 500);
         var stacks = new FakeStacks(h.Repo.Root);
         var original = await TenantsOfAsync(h, "edge");
@@ -165,7 +158,7 @@ public sealed class TenantWavesTests
     [Fact]
     public async Task TenMovedMeanwhileByASingleMove_AreSkippedAndReported_TheRestOfTheWaveGoesOn()
     {
-        await using var h = await CreateAsync();
+        await using var h = await OpsHarness.CreateAsync(_pg);
         await AddTenantsAsync(h, 100);
         var stacks = new FakeStacks(h.Repo.Root);
         using var health = HealthServer("edge");
@@ -193,7 +186,7 @@ public sealed class TenantWavesTests
     [Fact]
     public async Task TheSkippedTenants_AreListedInTheSummary_WhenAResumedRunMeetsThem()
     {
-        await using var h = await CreateAsync();
+        await using var h = await OpsHarness.CreateAsync(_pg);
         await AddTenantsAsync(h, 40);
         var stacks = new FakeStacks(h.Repo.Root);
         using (var failing = HealthServer("edge", failFrom: 1))
@@ -219,7 +212,7 @@ public sealed class TenantWavesTests
     [Fact]
     public async Task AFailedUpdateInWaveTwo_PutsThatWaveBack_AndTheStacksAgreeAtWaveOne()
     {
-        await using var h = await CreateAsync();
+        await using var h = await OpsHarness.CreateAsync(_pg);
         await AddTenantsAsync(h, 30);
         using var health = HealthServer("edge");
         var stacks = new FakeStacks(h.Repo.Root);
@@ -243,7 +236,7 @@ public sealed class TenantWavesTests
     [Fact]
     public async Task TheDryRun_PrintsEachWaveAndItsObjects_OneIngressPerWaveFromTheDefaultRing_AndChangesNothing()
     {
-        await using var h = await CreateAsync();
+        await using var h = await OpsHarness.CreateAsync(_pg);
         await AddTenantsAsync(h, 5);
         var stacks = new Mock<IStackRunner>(MockBehavior.Strict);
         var registry = await RegistryDump.OfAsync(h.ConnectionString);
@@ -269,7 +262,7 @@ public sealed class TenantWavesTests
     [Fact]
     public async Task AFreezeThatBeginsBetweenWaves_StopsTheRunBeforeTheNextWave()
     {
-        await using var h = await CreateAsync();
+        await using var h = await OpsHarness.CreateAsync(_pg);
         await AddTenantsAsync(h, 20);
         var stacks = new FakeStacks(h.Repo.Root);
         // edge's health is checked after wave 1: meanwhile someone declares a freeze of edge in its stack file.
@@ -291,7 +284,7 @@ public sealed class TenantWavesTests
     [Fact]
     public async Task ALeaseTakenOverDuringThePause_StopsTheRunBeforeTheNextWave_AsAConflict()
     {
-        await using var h = await CreateAsync();
+        await using var h = await OpsHarness.CreateAsync(_pg);
         await AddTenantsAsync(h, 4);
         var stacks = new FakeStacks(h.Repo.Root);
         // While edge is verified after wave 1, the run's leases are taken over (as if they had expired under another run).

@@ -9,6 +9,17 @@ public sealed class TempRepo : IDisposable
         "stacks/locks/stable.lock.json", "stacks/locks/edge.lock.json", "stacks/locks/canary.lock.json",
         "stacks/shared/Pulumi.yaml", "stacks/shared/Pulumi.shared.yaml"];
 
+    /// <summary>The year-end freeze window of the repository's stable ring (a real plan: 2026-12-18 to 2027-01-05).</summary>
+    public const string RepositoryFreeze = "start: \"2026-12-18T00:00:00Z\"\n      end: \"2027-01-05T00:00:00Z\"";
+
+    /// <summary>Where a test copy puts that window: the same dates in 2098, so that no test depends on today's date.</summary>
+    public const string FreezeStart = "2098-12-18T00:00:00Z";
+
+    public const string FreezeEnd = "2099-01-05T00:00:00Z";
+
+    /// <summary>The copy's stable freeze window as it stands in its file (tests that freeze stable replace it).</summary>
+    public const string Freeze = "start: \"" + FreezeStart + "\"\n      end: \"" + FreezeEnd + "\"";
+
     public TempRepo()
     {
         Root = Path.Combine(Path.GetTempPath(), "ringinfra-test-" + Guid.NewGuid().ToString("N")[..12]);
@@ -18,6 +29,10 @@ public sealed class TempRepo : IDisposable
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(Path.Combine(Repo.Root, f), target);
         }
+
+        // Gates judge freezes on the database's clock: with the real window, every test that changes stable would fail
+        // from 2026-12-18 to 2027-01-05. Tests that need a frozen ring freeze it themselves (GateBypassTests).
+        Replace("Pulumi.stable.yaml", RepositoryFreeze, Freeze);
     }
 
     public string Root { get; }
