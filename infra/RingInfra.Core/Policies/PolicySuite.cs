@@ -56,10 +56,13 @@ public static class PolicySuite
     /// Each of <paramref name="rings"/>' violations as <c>lint</c> prints them, in <paramref name="fleet"/> (one render of
     /// every ring: fleet-wide rules see them all): what the policy gate judges before a change.
     /// </summary>
-    public static IReadOnlyDictionary<string, IReadOnlyList<string>> ByRing(Fleet.RingFleet fleet, IReadOnlyCollection<string> rings)
+    /// <param name="fleet">The fleet as the change leaves it.</param>
+    /// <param name="rings">The rings judged.</param>
+    /// <param name="renders">Renders of rings already made (a status run judging many changes of one snapshot), or null.</param>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> ByRing(Fleet.RingFleet fleet, IReadOnlyCollection<string> rings, RenderCache? renders = null)
     {
         ArgumentNullException.ThrowIfNull(fleet);
-        var rendered = RingRenderer.RenderAll(fleet);
+        var rendered = renders?.RenderAll(fleet) ?? RingRenderer.RenderAll(fleet);
         return rendered.Where(r => rings.Contains(r.Ring)).ToDictionary(r => r.Ring,
             r => (IReadOnlyList<string>)[.. Check([r], fleet.Shared, context: rendered).Select(v => v.Message)], StringComparer.Ordinal);
     }

@@ -36,7 +36,7 @@ public static class ReportCommand
             var ops = session.Operations;
             var fleet = await ops.LoadFleetAsync(ct).ConfigureAwait(false);
             var (rings, modules) = StatusCommand.View(fleet);
-            var (cells, lines) = await StatusCommand.BuildAsync(ops, rings, modules, ct).ConfigureAwait(false);
+            var (cells, lines) = await StatusCommand.BuildAsync(ops, fleet, modules, ct).ConfigureAwait(false);
             var history = await ops.Log.HistoryAsync(null, null, null, 1000, ct).ConfigureAwait(false);
             var landings = Landings(await ops.Registry.AllLandingsAsync(ct).ConfigureAwait(false), history);
             var now = await ops.Registry.NowAsync(ct).ConfigureAwait(false);

@@ -43,7 +43,7 @@ public static class StatusCommand
             }
 
             var shown = only.Length == 0 ? known : [.. known.Where(only.Contains)];
-            var (cells, lines) = await BuildAsync(ops, rings, shown, ct).ConfigureAwait(false);
+            var (cells, lines) = await BuildAsync(ops, fleet, shown, ct).ConfigureAwait(false);
 
             if (parse.GetValue(globals.Json))
             {
@@ -67,10 +67,15 @@ public static class StatusCommand
         return (rings, [.. rings.SelectMany(r => r.Lock.Modules.Select(m => m.Alias)).Distinct().Order(StringComparer.Ordinal)]);
     }
 
-    /// <summary>Every adjacent promotion of <paramref name="modules"/> as a state, and each ring's line (the report shows the same).</summary>
-    public static async Task<(IReadOnlyList<Cell> Cells, IReadOnlyList<RingLine> Lines)> BuildAsync(OperationContext ops, IReadOnlyList<RingDefinition> rings, IReadOnlyList<string> modules, CancellationToken ct)
+    /// <summary>
+    /// Every adjacent promotion of <paramref name="modules"/> as a state, and each ring's line (the report shows the same). Every
+    /// decision is made on one snapshot of <paramref name="fleet"/>, with its renders cached: a decision re-renders only the
+    /// ring it would change (the policy gate's render of every other ring is the snapshot's).
+    /// </summary>
+    public static async Task<(IReadOnlyList<Cell> Cells, IReadOnlyList<RingLine> Lines)> BuildAsync(OperationContext ops, RingFleet fleet, IReadOnlyList<string> modules, CancellationToken ct)
     {
-        var promotion = new Promotion(ops);
+        var rings = View(fleet).Rings;
+        var promotion = new Promotion(ops) { Snapshot = (fleet, new RingInfra.Core.Rendering.RenderCache()) };
         var cells = new List<Cell>();
         foreach (var module in modules)
         {

@@ -62,8 +62,8 @@ public sealed class ChangeGuard
     };
 
     /// <summary>The policy violations of <paramref name="rings"/> in <paramref name="after"/> (the fleet as the change leaves it).</summary>
-    public static IReadOnlyList<string> Violations(RingFleet after, IReadOnlyCollection<string> rings) =>
-        [.. PolicySuite.ByRing(after, rings).Values.SelectMany(v => v)];
+    public static IReadOnlyList<string> Violations(RingFleet after, IReadOnlyCollection<string> rings, RingInfra.Core.Rendering.RenderCache? renders = null) =>
+        [.. PolicySuite.ByRing(after, rings, renders).Values.SelectMany(v => v)];
 
     /// <summary>Lock entries the registry never recorded as landed in the ring (a hand edit, a pull request's lock change).</summary>
     public async Task<IReadOnlyList<(string Module, string Version, string? Recorded)>> UnrecordedAsync(RingDefinition ring, CancellationToken ct)

@@ -27,6 +27,12 @@ public sealed class Promotion
         _verify = verify;
     }
 
+    /// <summary>
+    /// A fleet snapshot to decide on instead of loading the fleet per decision, with a cache of its renders: for read-only
+    /// callers that ask many decisions of one state (<c>status</c>, the report). Never set on a path that changes anything.
+    /// </summary>
+    public (RingFleet Fleet, RingInfra.Core.Rendering.RenderCache Renders)? Snapshot { get; init; }
+
     public sealed record Request(string Module, string? From, string To, string? Version, string? Sha256, ChangeGuard.Consent Consent, bool IsRollback, string Reason);
 
     public sealed record Plan(Request Request, RingDefinition Target, RingDefinition? Source, LockedModule Module, LockedModule? Current, GateDecision Decision)
@@ -66,7 +72,7 @@ public sealed class Promotion
     /// </summary>
     public async Task<Plan> PlanAsync(Request r, CancellationToken ct)
     {
-        var fleet = await _ctx.LoadFleetAsync(ct).ConfigureAwait(false);
+        var fleet = Snapshot?.Fleet ?? await _ctx.LoadFleetAsync(ct).ConfigureAwait(false);
         var (target, source, current) = Validate(r, fleet);
         if (!target.Config.Active)
         {
@@ -90,7 +96,7 @@ public sealed class Promotion
             Orders = [.. fleet.Rings.Where(x => x.Config.Active).Select(x => x.Config.PromotionOrder)],
             IsNewVersion = runs.Count == 0,
             Unrecorded = await guard.UnrecordedAsync(target, ct).ConfigureAwait(false),
-            Violations = ChangeGuard.Violations(FleetChanges.Promote(fleet, target.Name, module), [target.Name]),
+            Violations = ChangeGuard.Violations(FleetChanges.Promote(fleet, target.Name, module), [target.Name], Snapshot?.Renders),
         };
         if (source is not null)
         {
