@@ -107,13 +107,14 @@ public sealed class TenantWavesTests
         var original = await TenantsOfAsync(h, "edge");
         using (var failing = HealthServer("edge", failFrom: 2))
         {
-            var stopped = await h.RunAsync(stacks, "tenant", "move", "--to", "edge", "--from-ring", "stable", "--limit", "500", "--wave-size", "100", "--url", failing.Url, "--yes");
+            var stopped = await h.RunAsync(stacks, "tenant", "move", "--to", "edge", "--from-ring", "stable", "--limit", "500", "--wave-size", "100", "--url", failing.Url, "--reason", "beta cohort", "--yes");
 
             stopped.ExitCode.ShouldBe(ExitCodes.Infrastructure, stopped.Err);
             stopped.Err.ShouldContain("stopped. verification after wave 2 failed: verify edge:");
             stopped.Err.ShouldContain("answered 503");
             stopped.Err.ShouldContain("200 tenant(s) moved by this run (waves 1–2 of 5 completed); the registry and the stacks agree with each other at wave 2, and nothing was held");
             stopped.Err.ShouldContain("Next wave: ringctl tenant move --resume 1; to move them back: ringctl tenant move --revert 1");
+            stopped.Err.ShouldContain("git commit -m 'move(200 tenants): stable → edge, stopped after wave 2 (operation #1)'");
         }
 
         var edge = await TenantsOfAsync(h, "edge");
@@ -145,6 +146,9 @@ public sealed class TenantWavesTests
         }
 
         reverted.Out.ShouldContain("moved 200 tenant(s) to stable in 2 wave(s)");
+        // The log keeps why: the operator's reason on every tenant's row, and which run a resume or a revert continues or undoes.
+        (await h.Log.HistoryAsync(null, "a001", null, 10, default)).Select(o => o.Reason).ShouldBe(["moves back what #1 moved (wave 1/2 of #" + (await h.Log.HistoryAsync(null, null, null, 1000, default)).Where(o => o.Kind == "tenant-waves").Max(o => o.Id) + ")", "beta cohort (wave 1/5 of #1)"]);
+        (await h.Log.HistoryAsync(null, null, null, 1000, default)).Where(o => o.Kind == "tenant-waves").Select(o => o.Reason).ShouldBe(["moves back what #1 moved", "resumes #1", "beta cohort"]);
         (await TenantsOfAsync(h, "stable")).Except(["acme", "foo"]).ShouldBe(Enumerable.Range(1, 200).Select(i => $"a{i:000}"));
         await StacksAgreeAsync(h, stacks, "edge", "stable");
     }

@@ -66,7 +66,7 @@ public static class TenantMoveCommand
 
             var written = RepositoryChanges.Begin(session.Root, parse.GetValue(commit));
             Confirmation.Require(context, $"move {plan.Describe} in {plan.Waves.Count} wave(s)?", parse.GetValue(yes));
-            var message = $"move({plan.Moves.Count} tenants): {string.Join(",", plan.Sources)} → {string.Join(",", plan.Targets)}";
+            string Message(int moved) => $"move({moved} tenant{(moved == 1 ? "" : "s")}): {string.Join(",", plan.Sources)} → {string.Join(",", plan.Targets)}";
             WaveMove.Outcome outcome;
             try
             {
@@ -75,7 +75,8 @@ public static class TenantMoveCommand
             catch (CommandException)
             {
                 // A stopped run keeps the waves it completed: their stack files are committed (or named) as on success.
-                if (written.Finish(message + " (stopped)", session.Operations.Actor).Text is { } note)
+                var stopped = move.LastRun is { } last ? $"{Message(last.MovedCount)}, stopped after wave {last.LastCompleted} (operation #{last.Id})" : Message(0);
+                if (written.Finish(stopped, session.Operations.Actor).Text is { } note)
                 {
                     context.Err.WriteLine(note);
                 }
@@ -83,7 +84,7 @@ public static class TenantMoveCommand
                 throw;
             }
 
-            TenantCommands.Done(context, json, Summary(plan, outcome), Text(plan, outcome), written, message, session.Operations.Actor);
+            TenantCommands.Done(context, json, Summary(plan, outcome), Text(plan, outcome), written, Message(outcome.Moved.Count), session.Operations.Actor);
             return ExitCodes.Ok;
         });
         return command;

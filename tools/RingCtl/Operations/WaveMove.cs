@@ -26,7 +26,7 @@ public sealed class WaveMove
     private WaveRegistry Waves => _ctx.Registry.Waves;
 
     /// <summary>The waves to run (numbered from <see cref="FirstWave"/> of <see cref="TotalWaves"/>), and the tenants left out because they are there already.</summary>
-    public sealed record Plan(IReadOnlyList<IReadOnlyList<TenantMoveSpec>> Waves, int FirstWave, int TotalWaves, int? WaveSize, IReadOnlyList<string> AlreadyThere, long? Resumes = null)
+    public sealed record Plan(IReadOnlyList<IReadOnlyList<TenantMoveSpec>> Waves, int FirstWave, int TotalWaves, int? WaveSize, IReadOnlyList<string> AlreadyThere, long? Resumes = null, long? Reverts = null)
     {
         public IReadOnlyList<TenantMoveSpec> Moves { get; } = [.. Waves.SelectMany(w => w)];
 
@@ -111,7 +111,7 @@ public sealed class WaveMove
         }
 
         var waves = TenantWaves.Split(back, waveSize ?? run.WaveSize);
-        return new Plan(waves, 1, waves.Count, waveSize ?? run.WaveSize, []);
+        return new Plan(waves, 1, waves.Count, waveSize ?? run.WaveSize, [], Reverts: id);
     }
 
     /// <summary>A run that has ended (failed, abandoned by reconcile, or succeeded) and was not resumed already.</summary>
@@ -187,11 +187,14 @@ public sealed class WaveMove
     public async Task<Outcome> RunAsync(Plan plan, Options options, CancellationToken ct)
     {
         var rings = plan.Rings;
-        var what = plan.Resumes is { } r ? $"move {plan.Describe} (resuming #{r})" : $"move {plan.Describe}";
+        var of = plan.Resumes is { } r ? $"resumes #{r}" : plan.Reverts is { } v ? $"moves back what #{v} moved" : null;
+        var what = of is null ? $"move {plan.Describe}" : $"move {plan.Describe} ({of})";
+        // The log says why (the operator's reason) and, for a resume or a revert, which run it continues or undoes.
+        var reason = of is null ? options.Reason : options.Reason.Length == 0 ? of : $"{options.Reason} ({of})";
         await _ctx.EnsureSettledAsync(rings, ct).ConfigureAwait(false);
         var fleet = await _ctx.LoadFleetAsync(ct).ConfigureAwait(false);
         Check(plan, options, fleet);
-        var intent = new OperationIntent("tenant-waves", rings, _ctx.Actor, options.Reason)
+        var intent = new OperationIntent("tenant-waves", rings, _ctx.Actor, reason)
         {
             From = string.Join(",", plan.Sources),
             To = string.Join(",", plan.Targets),
@@ -203,7 +206,8 @@ public sealed class WaveMove
         var runId = await Waves.BeginRunAsync(intent, plan.Waves, plan.FirstWave, plan.TotalWaves, plan.WaveSize, plan.Resumes, ct).ConfigureAwait(false);
         await lease.AttachAsync(runId, ct).ConfigureAwait(false);
         OperationContext.CrashPoint(CrashSteps.WavesIntent);
-        var run = new RunState(runId, plan, what);
+        var run = new RunState(runId, plan, what, reason);
+        LastRun = run;
         for (var i = 0; i < plan.Waves.Count; i++)
         {
             var (number, wave) = (plan.FirstWave + i, plan.Waves[i]);
@@ -258,9 +262,26 @@ public sealed class WaveMove
         _ => ExitCodes.Infrastructure,
     };
 
-    /// <summary>What a run has done so far (for its summary, and the message when it stops).</summary>
-    private sealed class RunState(long id, Plan plan, string what)
+    /// <summary>What the last run started by <see cref="RunAsync"/> did, also when it stopped (its id, the tenants it moved, its last completed wave).</summary>
+    public IRunSummary? LastRun { get; private set; }
+
+    /// <summary>A run's progress as the command reports it.</summary>
+    public interface IRunSummary
     {
+        long Id { get; }
+
+        int MovedCount { get; }
+
+        int LastCompleted { get; }
+    }
+
+    /// <summary>What a run has done so far (for its summary, and the message when it stops).</summary>
+    private sealed class RunState(long id, Plan plan, string what, string reason) : IRunSummary
+    {
+        public string Reason { get; } = reason;
+
+        public int MovedCount => Moved.Count;
+
         public long Id { get; } = id;
 
         public Plan Plan { get; } = plan;
@@ -281,7 +302,8 @@ public sealed class WaveMove
     {
         var of = run.Plan.TotalWaves;
         await _ctx.Log.StepAsync(run.Id, WaveRegistry.Step(number, of, "registry"), ct).ConfigureAwait(false);
-        var result = await Waves.MoveWaveAsync(run.Id, number, of, wave, _ctx.Actor, $"wave {number}/{of} of #{run.Id}", ct).ConfigureAwait(false);
+        var where = $"wave {number}/{of} of #{run.Id}";
+        var result = await Waves.MoveWaveAsync(run.Id, number, of, wave, _ctx.Actor, run.Reason.Length == 0 ? where : $"{run.Reason} ({where})", ct).ConfigureAwait(false);
         OperationContext.CrashPoint(CrashSteps.WaveRegistryCommitted);
         run.Skipped.AddRange(result.Skipped);
         _ctx.Progress.Report($"wave {number}/{of}: {result.Moved.Count} tenant(s) moved in the registry"
