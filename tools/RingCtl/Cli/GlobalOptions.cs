@@ -11,5 +11,5 @@ public sealed class GlobalOptions
 
     public Option<bool> Wait { get; } = new("--wait") { Description = "Wait (up to 10 minutes) for a busy ring instead of failing", Recursive = true };
 
-    public Option<string?> Root { get; } = new("--root") { Description = "Repository root (default: RINGCTL_ROOT, else the nearest folder upwards with the ring-infra Pulumi.yaml)", Recursive = true };
+    public Option<string?> Root { get; } = new("--root") { Description = "Repository root (default: RINGCTL_ROOT, else the nearest folder upwards with the ring-infra Pulumi.yaml, else the ./ringctl wrapper's checkout)", Recursive = true };
 }
