@@ -76,14 +76,12 @@ public static class StatusCommand
     {
         var rings = View(fleet).Rings;
         var promotion = new Promotion(ops) { Snapshot = (fleet, new RingInfra.Core.Rendering.RenderCache()) };
-        var cells = new List<Cell>();
-        foreach (var module in modules)
-        {
-            for (var i = 1; i < rings.Count; i++)
-            {
-                cells.Add(new Cell(module, rings[i].Name, rings[i - 1].Name, await StateAsync(promotion, module, rings[i], rings[i - 1], ct).ConfigureAwait(false)));
-            }
-        }
+        // The decisions are independent reads of one snapshot: made on every core, kept in matrix order.
+        var pairs = modules.SelectMany(m => Enumerable.Range(1, Math.Max(0, rings.Count - 1)).Select(i => (Module: m, From: rings[i], To: rings[i - 1]))).ToList();
+        var states = new PromotionState[pairs.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, pairs.Count), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct }, async (i, token) =>
+            states[i] = await StateAsync(promotion, pairs[i].Module, pairs[i].From, pairs[i].To, token).ConfigureAwait(false)).ConfigureAwait(false);
+        var cells = pairs.Select((p, i) => new Cell(p.Module, p.From.Name, p.To.Name, states[i])).ToList();
 
         var now = await ops.Registry.NowAsync(ct).ConfigureAwait(false);
         var records = (await ops.Registry.ListRingsAsync(ct).ConfigureAwait(false)).ToDictionary(r => r.Name, StringComparer.Ordinal);
