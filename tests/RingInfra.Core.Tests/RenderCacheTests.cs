@@ -39,4 +39,21 @@ public sealed class RenderCacheTests
         again.Zip(before).ShouldAllBe(p => !ReferenceEquals(p.First, p.Second));
         again.Select(RingRenderer.ToYaml).ShouldBe(RingRenderer.RenderAll(rotated).Select(RingRenderer.ToYaml));
     }
+
+    [Fact]
+    public void TheFleetWideRules_JudgedOncePerSignature_FindWhatTheyFindUncached_AndSeeAChangedIngress()
+    {
+        static string Judged(IReadOnlyDictionary<string, IReadOnlyList<string>> v) => string.Join("; ", v.Select(kv => $"{kv.Key}: {string.Join(", ", kv.Value)}"));
+        var fleet = Repo.LoadFleet();
+        var cache = new RenderCache();
+        Judged(PolicySuite.ByRing(fleet, ["stable", "edge", "canary"], cache)).ShouldBe(Judged(PolicySuite.ByRing(fleet, ["stable", "edge", "canary"])));
+
+        // widgets pinned to edge and to canary too: one host served by two rings (the fleet-wide hostname rule).
+        var twice = fleet with { Rings = [.. fleet.Rings.Select(r => r.Name == "canary" ? r with { Config = r.Config with { Tenants = [.. r.Config.Tenants, "widgets"] } } : r)] };
+        var cached = Judged(PolicySuite.ByRing(twice, ["stable", "edge", "canary"], cache));
+
+        cached.ShouldBe(Judged(PolicySuite.ByRing(twice, ["stable", "edge", "canary"])));
+        cached.ShouldContain("hostname-uniqueness");
+        Judged(PolicySuite.ByRing(fleet, ["canary"], cache)).ShouldNotContain("hostname-uniqueness", customMessage: "the first fleet's findings are kept apart from the second's");
+    }
 }

@@ -16,7 +16,48 @@ public static class PolicySuite
         IReadOnlyList<RenderedRing> rings,
         SharedFacts shared,
         IReadOnlyCollection<string>? knownSecretValues = null,
-        IReadOnlyList<RenderedRing>? context = null)
+        IReadOnlyList<RenderedRing>? context = null) =>
+        Check(rings, shared, knownSecretValues, JudgeFleet(context ?? rings, shared));
+
+    /// <summary>What the fleet-wide rules found over a whole fleet's renders (each filtered to the rings judged).</summary>
+    private sealed record FleetFindings(IReadOnlyList<Violation> Hostnames, IReadOnlyList<Violation> Credentials, IReadOnlyList<Violation> Queues);
+
+    private static FleetFindings JudgeFleet(IReadOnlyList<RenderedRing> fleet, SharedFacts shared) =>
+        new(HostnameUniqueness.Check(fleet), CredentialIsolation.Check(fleet, shared), QueueIsolation.Check(fleet));
+
+    /// <summary>
+    /// Everything the fleet-wide rules read of one render: its Ingresses (hosts, TLS hosts), its Secrets' specs, its
+    /// promotion order, its queue settings and the ids they report on. Two fleets whose renders have the same signatures,
+    /// in the same order, get the same fleet-wide findings. A fleet-wide rule that reads more must add it here.
+    /// </summary>
+    internal static string FleetSignature(RenderedRing ring)
+    {
+        var b = new System.Text.StringBuilder();
+        b.Append(ring.Ring).Append('|').Append(ring.Namespace).Append('|').Append(ring.Config.PromotionOrder).Append('|');
+        b.Append(ring.Find("ConfigMap", "ring-env")?.Id).Append('|');
+        foreach (var (key, value) in ring.Config.Platform.Queues.Env())
+        {
+            b.Append(key).Append('=').Append(value).Append(';');
+        }
+
+        foreach (var secret in ring.Secrets)
+        {
+            b.Append('|').Append(secret.Name).Append(':').Append(ring.Find("Secret", secret.Name)?.Id);
+            foreach (var k in secret.Keys)
+            {
+                b.Append(',').Append(k.Key).Append('/').Append(k.Source).Append('/').Append(k.SourceKey);
+            }
+        }
+
+        foreach (var ingress in ring.Objects.Where(o => o.Kind == "Ingress"))
+        {
+            b.Append('|').Append(ingress.Id).Append(ingress.Body.ToJsonString());
+        }
+
+        return b.ToString();
+    }
+
+    private static IReadOnlyList<Violation> Check(IReadOnlyList<RenderedRing> rings, SharedFacts shared, IReadOnlyCollection<string>? knownSecretValues, FleetFindings wide)
     {
         var secrets = knownSecretValues ?? [];
         var found = new List<Violation>();
@@ -32,12 +73,11 @@ public static class PolicySuite
             found.AddRange(SecretHygiene.Check(ring, shared, secrets));
         }
 
-        var fleet = context ?? rings;
         var names = rings.Select(r => r.Ring).ToHashSet(StringComparer.Ordinal);
-        found.AddRange(HostnameUniqueness.Check(fleet).Where(v => InRings(v, rings, names)));
-        found.AddRange(CredentialIsolation.Check(fleet, shared).Where(v => InRings(v, rings, names)));
+        found.AddRange(wide.Hostnames.Where(v => InRings(v, rings, names)));
+        found.AddRange(wide.Credentials.Where(v => InRings(v, rings, names)));
         found.AddRange(SharedPolicyIsolation.Check(SharedRenderer.IngressPolicies(shared), rings));
-        found.AddRange(QueueIsolation.Check(fleet).Where(v => InRings(v, rings, names)));
+        found.AddRange(wide.Queues.Where(v => InRings(v, rings, names)));
         return found;
     }
 
@@ -63,8 +103,10 @@ public static class PolicySuite
     {
         ArgumentNullException.ThrowIfNull(fleet);
         var rendered = renders?.RenderAll(fleet) ?? RingRenderer.RenderAll(fleet);
+        // The fleet-wide rules once for the fleet (not once per ring judged); with a cache, once per distinct fleet signature.
+        var wide = renders is null ? JudgeFleet(rendered, fleet.Shared) : renders.Memo(rendered, FleetSignature, () => JudgeFleet(rendered, fleet.Shared));
         return rendered.Where(r => rings.Contains(r.Ring)).ToDictionary(r => r.Ring,
-            r => (IReadOnlyList<string>)[.. Check([r], fleet.Shared, context: rendered).Select(v => v.Message)], StringComparer.Ordinal);
+            r => (IReadOnlyList<string>)[.. Check([r], fleet.Shared, null, wide).Select(v => v.Message)], StringComparer.Ordinal);
     }
 
     private static bool InRings(Violation v, IReadOnlyList<RenderedRing> rings, HashSet<string> names) =>

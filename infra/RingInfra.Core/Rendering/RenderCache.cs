@@ -15,6 +15,8 @@ public sealed class RenderCache
 {
     private readonly ConditionalWeakTable<RingDefinition, RenderedRing> _renders = [];
     private readonly object _gate = new();
+    private readonly ConditionalWeakTable<RenderedRing, string> _signatures = [];
+    private readonly Dictionary<string, object> _memo = new(StringComparer.Ordinal);
     private SharedFacts? _shared;
 
     /// <summary>Every ring of <paramref name="fleet"/> rendered (as <see cref="RingRenderer.RenderAll"/>), rendering only rings not seen before.</summary>
@@ -26,10 +28,37 @@ public sealed class RenderCache
             if (!ReferenceEquals(_shared, fleet.Shared))
             {
                 _renders.Clear();
+                _memo.Clear();
                 _shared = fleet.Shared;
             }
         }
 
         return Parallelism.Map(fleet.Rings, r => _renders.GetValue(r, ring => RingRenderer.Render(ring, fleet.Shared)));
+    }
+
+    /// <summary>
+    /// <paramref name="make"/>'s result for these renders, made once per distinct list of signatures (each render's signed
+    /// once): a judgement that reads of each render only what <paramref name="sign"/> covers, under this cache's shared facts.
+    /// </summary>
+    public T Memo<T>(IReadOnlyList<RenderedRing> rendered, Func<RenderedRing, string> sign, Func<T> make)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(rendered);
+        var key = typeof(T).FullName + "\n" + string.Join("\n", rendered.Select(r => _signatures.GetValue(r, x => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(sign(x)))))));
+        lock (_gate)
+        {
+            if (_memo.TryGetValue(key, out var known))
+            {
+                return (T)known;
+            }
+        }
+
+        var made = make();
+        lock (_gate)
+        {
+            _memo.TryAdd(key, made);
+        }
+
+        return made;
     }
 }
