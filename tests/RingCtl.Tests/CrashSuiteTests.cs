@@ -48,7 +48,7 @@ public sealed class CrashSuiteTests
     {
         await using var h = await OpsHarness.CreateAsync(_pg);
         // A wave run checks canary's health between its waves.
-        using var canaryHealth = new LoopbackHttp((_, _) => (200, """{"status":"ok","ring":{"name":"canary","lock_path":"modules/manifests/canary.lock.json"}}"""));
+        using var canaryHealth = new LoopbackHttp((_, _) => (200, LoopbackHttp.HealthDocument("canary")));
         var env = new Dictionary<string, string>
         {
             ["RINGCTL_DATABASE_URL"] = h.ConnectionString,

@@ -271,7 +271,7 @@ public sealed class MetricGateTests
             repo.Replace("Pulumi.edge.yaml", "config:\n", "config:\n" + Gates.Replace("\r", "", StringComparison.Ordinal).Replace("  ring-infra:bakeTime: 22h\n", "", StringComparison.Ordinal));
             repo.Replace("Pulumi.edge.yaml", "ring-infra:namespace: autocom-edge", $"ring-infra:namespace: {ns}");
         });
-        var health = new LoopbackHttp((_, _) => (200, """{"status":"ok","ring":{"name":"edge","lock_path":"modules/manifests/edge.lock.json"}}"""));
+        var health = new LoopbackHttp((_, _) => (200, LoopbackHttp.HealthDocument("edge")));
         return (h, health);
     }
 

@@ -37,7 +37,7 @@ public sealed class TenantWavesTests
     private static async Task<List<string>> TenantsOfAsync(OpsHarness h, string ring) =>
         [.. (await h.Registry.TenantsAsync(ring, default)).Select(t => t.Tenant)];
 
-    private static string Health(string ring) => new JsonObject { ["status"] = "ok", ["ring"] = new JsonObject { ["name"] = ring, ["lock_path"] = $"modules/manifests/{ring}.lock.json" } }.ToJsonString();
+    private static string Health(string ring) => LoopbackHttp.HealthDocument(ring);
 
     /// <summary>A ring's /api/health that answers ok until <paramref name="failFrom"/> (1-based call), then 503.</summary>
     private static LoopbackHttp HealthServer(string ring, int failFrom = int.MaxValue)

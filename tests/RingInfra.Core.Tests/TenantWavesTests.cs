@@ -102,4 +102,18 @@ public sealed class TenantWavesTests
         atOnce.Rings.Select(r => (r.Name, string.Join(",", r.Config.Tenants))).ShouldBe(oneByOne.Rings.Select(r => (r.Name, string.Join(",", r.Config.Tenants))));
         FleetChanges.Compare(oneByOne, atOnce).ShouldBeEmpty();
     }
+
+    [Fact]
+    public void AResumedRun_KeepsTheWavesAfterTheLastCompleted_UnderTheirNumbers()
+    {
+        var waves = TenantWaves.Split(Moves(5, "stable", "edge"), 1);
+
+        var (rest, first) = TenantWaves.Remaining(waves, 1, [1, 2]);
+        (rest.Count, first, rest[0][0].Tenant).ShouldBe((3, 3, "t003"));
+        var all = TenantWaves.Remaining(waves, 1, []);
+        (all.Waves.SelectMany(w => w).Count(), all.FirstWave).ShouldBe((5, 1));
+        TenantWaves.Remaining(rest, 3, [3]).FirstWave.ShouldBe(4);
+        TenantWaves.Remaining(waves, 1, [1, 2, 3, 4, 5]).Waves.ShouldBeEmpty();
+        TenantWaves.UpdateOrder([new("a", "stable", "edge"), new("b", "canary", "edge")]).ShouldBe(["edge", "canary", "stable"]);
+    }
 }

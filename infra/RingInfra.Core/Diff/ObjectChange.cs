@@ -16,6 +16,9 @@ public sealed record ObjectChange(string Id, string Kind, ChangeKind Change, IRe
 {
     public IReadOnlyList<string> Paths => [.. Fields.Select(f => f.Path)];
 
+    /// <summary>The change in one line, as dry runs list it: <c>changed Ingress autocom-edge/ring</c>.</summary>
+    public string Summary => $"{Change.ToString().ToLowerInvariant()} {Id}";
+
     /// <summary>True when the change rolls pods: a Deployment's pod template changed.</summary>
     public bool RollsPods => Kind == "Deployment" && Fields.Any(f => f.Path.StartsWith("spec.template", StringComparison.Ordinal));
 

@@ -83,6 +83,26 @@ public static class TenantWaves
         return moves.Count == 0 ? [] : [.. moves.Chunk(waveSize ?? moves.Count).Select(c => (IReadOnlyList<TenantMoveSpec>)c)];
     }
 
+    /// <summary>Every ring a wave (or a run) updates, in the order it updates them: <see cref="Rings"/>' targets, then its sources.</summary>
+    public static IReadOnlyList<string> UpdateOrder(IEnumerable<TenantMoveSpec> moves)
+    {
+        var (targets, sources) = Rings(moves);
+        return [.. targets, .. sources];
+    }
+
+    /// <summary>
+    /// The waves of a plan still to run after the completed ones: a run numbers its waves from <paramref name="firstWave"/>
+    /// and stops at its first failure, so everything after the highest completed number is left (a failed wave was put
+    /// back and runs again). Returns them with the number the first of them keeps.
+    /// </summary>
+    public static (IReadOnlyList<IReadOnlyList<TenantMoveSpec>> Waves, int FirstWave) Remaining(
+        IReadOnlyList<IReadOnlyList<TenantMoveSpec>> waves, int firstWave, IEnumerable<int> completed)
+    {
+        ArgumentNullException.ThrowIfNull(waves);
+        var done = completed.DefaultIfEmpty(firstWave - 1).Max();
+        return ([.. waves.Skip(done - firstWave + 1)], done + 1);
+    }
+
     /// <summary>The rings a wave updates: those that receive tenants first, then those they leave (make before break).</summary>
     public static (IReadOnlyList<string> Targets, IReadOnlyList<string> Sources) Rings(IEnumerable<TenantMoveSpec> wave)
     {

@@ -54,6 +54,10 @@ public sealed class LoopbackHttp : IDisposable
     public string Url { get; private set; } = "";
 
     /// <summary>A server answering <c>/api/health</c> with <paramref name="status"/> and <paramref name="body"/> (404 elsewhere).</summary>
+    /// <summary>A healthy ring's <c>/api/health</c> document: status ok, its own name and lock path.</summary>
+    public static string HealthDocument(string ring) =>
+        new System.Text.Json.Nodes.JsonObject { ["status"] = "ok", ["ring"] = new System.Text.Json.Nodes.JsonObject { ["name"] = ring, ["lock_path"] = $"modules/manifests/{ring}.lock.json" } }.ToJsonString();
+
     public static LoopbackHttp Health(int status, string body) =>
         new((request, _) => request.Url!.AbsolutePath == "/api/health" ? (status, body) : (404, "{}"));
 

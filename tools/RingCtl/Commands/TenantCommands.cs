@@ -123,8 +123,8 @@ public static class TenantCommands
                     ["from"] = plan.From,
                     ["to"] = plan.To,
                     ["dryRun"] = true,
-                    ["changes"] = JsonOutput.Strings(changes.Select(c => $"{c.Change.ToString().ToLowerInvariant()} {c.Id}")),
-                }, $"would move {plan.Tenant}: {plan.From} → {plan.To} (stacks {plan.To}, then {plan.From}); objects that change:{string.Concat(changes.Select(c => $"\n  {c.Change.ToString().ToLowerInvariant()} {c.Id} {string.Join(", ", c.Paths)}"))}");
+                    ["changes"] = JsonOutput.Strings(changes.Select(c => c.Summary)),
+                }, $"would move {plan.Tenant}: {plan.From} → {plan.To} (stacks {plan.To}, then {plan.From}); objects that change:{string.Concat(changes.Select(c => $"\n  {c.Summary} {string.Join(", ", c.Paths)}"))}");
                 return ExitCodes.Ok;
             }
 

@@ -242,17 +242,17 @@ public static class TenantMoveCommand
         {
             var wave = plan.Waves[i];
             var (targets, sources) = TenantWaves.Rings(wave);
-            var ids = changes[i].Select(c => $"{c.Change.ToString().ToLowerInvariant()} {c.Id}").ToList();
+            var ids = changes[i].Select(c => c.Summary).ToList();
             waves.Add(new JsonObject
             {
                 ["wave"] = plan.FirstWave + i,
                 ["tenants"] = JsonOutput.Strings(wave.Select(m => m.Tenant)),
                 ["from"] = JsonOutput.Strings(sources),
                 ["to"] = JsonOutput.Strings(targets),
-                ["stackUpdates"] = JsonOutput.Strings([.. targets, .. sources]),
+                ["stackUpdates"] = JsonOutput.Strings(TenantWaves.UpdateOrder(wave)),
                 ["changes"] = JsonOutput.Strings(ids),
             });
-            text.Append(CultureInfo.InvariantCulture, $"\n  wave {plan.FirstWave + i}/{plan.TotalWaves}: {wave.Count} tenant(s) ({WaveMove.Sample([.. wave.Select(m => m.Tenant)])}) from {string.Join(", ", sources)}; stack updates: {string.Join(", ", targets.Concat(sources))}; objects that change: {string.Join(", ", ids)}");
+            text.Append(CultureInfo.InvariantCulture, $"\n  wave {plan.FirstWave + i}/{plan.TotalWaves}: {wave.Count} tenant(s) ({WaveMove.Sample([.. wave.Select(m => m.Tenant)])}) from {string.Join(", ", sources)}; stack updates: {string.Join(", ", TenantWaves.UpdateOrder(wave))}; objects that change: {string.Join(", ", ids)}");
         }
 
         TenantCommands.Report(context, json, new JsonObject

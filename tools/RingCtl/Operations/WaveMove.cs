@@ -35,7 +35,7 @@ public sealed class WaveMove
         public IReadOnlyList<string> Sources => TenantWaves.Rings(Moves).Sources;
 
         /// <summary>Every ring the run updates (leased for the whole run).</summary>
-        public IReadOnlyList<string> Rings => [.. Targets, .. Sources];
+        public IReadOnlyList<string> Rings => TenantWaves.UpdateOrder(Moves);
 
         public string Describe => $"{Moves.Count} tenant(s) to {string.Join(", ", Targets)}";
     }
@@ -93,10 +93,9 @@ public sealed class WaveMove
     public async Task<Plan> ResumePlanAsync(long id, CancellationToken ct)
     {
         var run = await EndedRunAsync(id, "--resume", ct).ConfigureAwait(false);
-        var waves = await Waves.WavesAsync(id, ct).ConfigureAwait(false);
-        var done = waves.Where(w => w.Status == "succeeded").Select(w => w.Number).DefaultIfEmpty(run.FirstWave - 1).Max();
-        var rest = run.Waves.Skip(done - run.FirstWave + 1).ToList();
-        return new Plan(rest, done + 1, run.TotalWaves, run.WaveSize, [], id);
+        var completed = (await Waves.WavesAsync(id, ct).ConfigureAwait(false)).Where(w => w.Status == "succeeded").Select(w => w.Number);
+        var (rest, first) = TenantWaves.Remaining(run.Waves, run.FirstWave, completed);
+        return new Plan(rest, first, run.TotalWaves, run.WaveSize, [], id);
     }
 
     /// <summary><c>--revert ID</c>: every tenant run <paramref name="id"/> moved, back to the ring it came from, in waves of the run's size (or <paramref name="waveSize"/>).</summary>
@@ -161,8 +160,7 @@ public sealed class WaveMove
         foreach (var wave in plan.Waves)
         {
             var after = FleetChanges.MoveTenants(before, wave);
-            var (targets, sources) = TenantWaves.Rings(wave);
-            changes.Add(FleetChanges.Compare(before, after, [.. targets, .. sources]));
+            changes.Add(FleetChanges.Compare(before, after, TenantWaves.UpdateOrder(wave)));
             before = after;
         }
 
@@ -177,10 +175,10 @@ public sealed class WaveMove
     {
         var now = fleet.Rings.ToDictionary(r => r.Name, r => r.Config.Tenants.ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
         moves = [.. moves.Where(m => now.TryGetValue(m.From, out var there) && there.Contains(m.Tenant))];
-        var (targets, sources) = TenantWaves.Rings(moves);
+        var targets = TenantWaves.Rings(moves).Targets;
         var held = (await _ctx.Registry.ListRingsAsync(ct).ConfigureAwait(false)).Where(r => r.Held && targets.Contains(r.Name))
             .ToDictionary(r => r.Name, r => r.HeldReason ?? "held", StringComparer.Ordinal);
-        return await new ChangeGuard(_ctx).DecideRingsAsync(ChangePath.TenantWaves, FleetChanges.MoveTenants(fleet, moves), [.. targets, .. sources],
+        return await new ChangeGuard(_ctx).DecideRingsAsync(ChangePath.TenantWaves, FleetChanges.MoveTenants(fleet, moves), TenantWaves.UpdateOrder(moves),
             ChangeGuard.Consent.None, ct, held).ConfigureAwait(false);
     }
 
@@ -351,8 +349,8 @@ public sealed class WaveMove
         foreach (var ring in targets)
         {
             var record = await _ctx.Registry.FindRingAsync(ring, ct).ConfigureAwait(false);
-            var report = await RingHealth.CheckAsync(_ctx.Http, options.Url ?? $"http://{record!.K8sService}", ring, $"modules/manifests/{ring}.lock.json",
-                fleet.Find(ring)?.Config.Health.Custom ?? [], ct).ConfigureAwait(false);
+            var config = fleet.Find(ring)!.Config;
+            var report = await RingHealth.CheckAsync(_ctx.Http, options.Url ?? $"http://{record!.K8sService}", ring, config.PodLockPath, config.Health.Custom, ct).ConfigureAwait(false);
             _ctx.Progress.Report($"verify {ring}: {report.Url} ok");
         }
 
@@ -377,9 +375,8 @@ public sealed class WaveMove
     /// <summary>Each ring the moves touched exports the registry's view: the moved tenants in their targets, gone from their sources.</summary>
     private async Task CheckExportsAsync(IReadOnlyList<TenantMoveSpec> moved, CancellationToken ct)
     {
-        var (targets, sources) = TenantWaves.Rings(moved);
         var problems = new List<string>();
-        foreach (var ring in targets.Concat(sources))
+        foreach (var ring in TenantWaves.UpdateOrder(moved))
         {
             var exported = (await StackOutputs.TenantsAsync(_ctx.Stacks, ring, ct).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
             var missing = moved.Where(m => m.To == ring && !exported.Contains(m.Tenant)).Select(m => m.Tenant).ToList();
@@ -417,7 +414,7 @@ public sealed class WaveMove
     public async Task<IReadOnlyList<string>> RingsToFinishAsync(long id, CancellationToken ct)
     {
         var current = (await Waves.WavesAsync(id, ct).ConfigureAwait(false)).LastOrDefault(w => w.Status == "pending");
-        return current is null || current.Moved.Count == 0 ? [] : [.. TenantWaves.Rings(current.Moved).Targets, .. TenantWaves.Rings(current.Moved).Sources];
+        return current is null ? [] : TenantWaves.UpdateOrder(current.Moved);
     }
 
     /// <summary>
@@ -433,8 +430,7 @@ public sealed class WaveMove
         if (current is not null && current.Moved.Count > 0)
         {
             _ctx.RequireStacks();
-            var (targets, sources) = TenantWaves.Rings(current.Moved);
-            foreach (var ring in targets.Concat(sources))
+            foreach (var ring in TenantWaves.UpdateOrder(current.Moved))
             {
                 await _ctx.UpdateRingAsync(ring, ct).ConfigureAwait(false);
             }
@@ -447,7 +443,7 @@ public sealed class WaveMove
             await Waves.CompleteWaveAsync(current.Id, ct).ConfigureAwait(false);
         }
 
-        var done = waves.Where(w => w.Status == "succeeded" || w == current).Select(w => w.Number).DefaultIfEmpty(run.FirstWave - 1).Max();
+        var done = TenantWaves.Remaining(run.Waves, run.FirstWave, waves.Where(w => w.Status == "succeeded" || w == current).Select(w => w.Number)).FirstWave - 1;
         var moved = waves.Where(w => w.Status == "succeeded" || w == current).Sum(w => w.Moved.Count);
         var finished = current is null ? "no wave was under way" : $"wave {current.Number} finished";
         if (done == run.TotalWaves)

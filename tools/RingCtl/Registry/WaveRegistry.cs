@@ -56,18 +56,9 @@ public sealed class WaveRegistry
     /// </summary>
     public async Task<WaveResult> MoveWaveAsync(long runId, int number, int of, IReadOnlyList<TenantMoveSpec> wave, string actor, string reason, CancellationToken ct)
     {
-        var names = wave.Select(m => m.Tenant).ToArray();
         await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
-        var moved = (await c.QueryAsync<string>(new CommandDefinition("""
-            update tenants x set module_ring_id = tr.id, updated_at = now()
-            from unnest(@names::text[], @froms::text[], @tos::text[]) as m(name, f, t)
-                join module_rings fr on fr.name = m.f
-                join module_rings tr on tr.name = m.t
-            where x.name = m.name and x.module_ring_id = fr.id
-            returning x.name
-            """, new { names, froms = wave.Select(m => m.From).ToArray(), tos = wave.Select(m => m.To).ToArray() }, tx, cancellationToken: ct)).ConfigureAwait(false))
-            .ToHashSet(StringComparer.Ordinal);
+        var moved = await CompareAndSetAsync(c, tx, wave, ct).ConfigureAwait(false);
         var movedMoves = wave.Where(m => moved.Contains(m.Tenant)).ToList();
         var skippedMoves = wave.Where(m => !moved.Contains(m.Tenant)).ToList();
         var now = skippedMoves.Count == 0 ? new Dictionary<string, string>() : (await c.QueryAsync<(string Tenant, string Ring)>(new CommandDefinition(
@@ -117,13 +108,32 @@ public sealed class WaveRegistry
         return new WaveResult(waveId, movedMoves, skipped);
     }
 
+    /// <summary>
+    /// Every move of <paramref name="moves"/> in one statement, each only if its tenant is still in its <see cref="TenantMoveSpec.From"/>
+    /// ring; returns the tenants moved.
+    /// </summary>
+    private static async Task<HashSet<string>> CompareAndSetAsync(NpgsqlConnection c, NpgsqlTransaction tx, IReadOnlyList<TenantMoveSpec> moves, CancellationToken ct) =>
+        (await c.QueryAsync<string>(new CommandDefinition("""
+            update tenants x set module_ring_id = tr.id, updated_at = now()
+            from unnest(@names::text[], @froms::text[], @tos::text[]) as m(name, f, t)
+                join module_rings fr on fr.name = m.f
+                join module_rings tr on tr.name = m.t
+            where x.name = m.name and x.module_ring_id = fr.id
+            returning x.name
+            """, new { names = moves.Select(m => m.Tenant).ToArray(), froms = moves.Select(m => m.From).ToArray(), tos = moves.Select(m => m.To).ToArray() },
+            tx, cancellationToken: ct)).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Closes a wave's row and its tenants' rows together (a pending row only; the step too when given).</summary>
+    private static Task CloseWaveRowsAsync(NpgsqlConnection c, NpgsqlTransaction? tx, long waveId, string status, string? error, string? step, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition(
+            "update operations set status = @status, error = @error, step = coalesce(@step, step), finished_at = now() where status = 'pending' and (id = @waveId or parent_id = @waveId)",
+            new { waveId, status, error, step }, tx, cancellationToken: ct));
+
     /// <summary>Closes the wave's row and its tenants' rows as succeeded, together.</summary>
     public async Task CompleteWaveAsync(long waveId, CancellationToken ct)
     {
         await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await c.ExecuteAsync(new CommandDefinition(
-            "update operations set status = 'succeeded', step = 'done', finished_at = now() where status = 'pending' and (id = @waveId or parent_id = @waveId)",
-            new { waveId }, cancellationToken: ct)).ConfigureAwait(false);
+        await CloseWaveRowsAsync(c, null, waveId, "succeeded", null, "done", ct).ConfigureAwait(false);
     }
 
     /// <summary>A failed wave put back: each of its tenants returned by compare-and-set, and its rows closed as failed, in one transaction.</summary>
@@ -131,16 +141,8 @@ public sealed class WaveRegistry
     {
         await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
-        await c.ExecuteAsync(new CommandDefinition("""
-            update tenants x set module_ring_id = fr.id, updated_at = now()
-            from unnest(@names::text[], @froms::text[], @tos::text[]) as m(name, f, t)
-                join module_rings fr on fr.name = m.f
-                join module_rings tr on tr.name = m.t
-            where x.name = m.name and x.module_ring_id = tr.id
-            """, new { names = moved.Select(m => m.Tenant).ToArray(), froms = moved.Select(m => m.From).ToArray(), tos = moved.Select(m => m.To).ToArray() }, tx, cancellationToken: ct)).ConfigureAwait(false);
-        await c.ExecuteAsync(new CommandDefinition(
-            "update operations set status = 'failed', error = @error, finished_at = now() where status = 'pending' and (id = @waveId or parent_id = @waveId)",
-            new { waveId, error }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        await CompareAndSetAsync(c, tx, [.. moved.Select(m => m with { From = m.To, To = m.From })], ct).ConfigureAwait(false);
+        await CloseWaveRowsAsync(c, tx, waveId, "failed", error, null, ct).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
     }
 
