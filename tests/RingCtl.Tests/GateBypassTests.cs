@@ -328,6 +328,34 @@ public sealed class GateBypassTests
     // --- lock provenance ----------------------------------------------------------------------------
 
     [Fact]
+    public async Task ReconcileFinishingAWave_RefusesAPolicyViolation_AndLeavesTheRunAndItsWavePending()
+    {
+        await using var h = await OpsHarness.CreateAsync(_pg);
+        // A wave run that died after its registry transaction: acme is in edge in the registry, no stack was updated.
+        var moves = new List<RingInfra.Core.Tenants.TenantMoveSpec> { new("acme", "stable", "edge") };
+        var run = await h.Registry.Waves.BeginRunAsync(new OperationIntent("tenant-waves", ["edge", "stable"], "crashed-run", ""), [moves], 1, 1, null, null, default);
+        var wave = await h.Registry.Waves.MoveWaveAsync(run, 1, 1, moves, "crashed-run", "", default);
+        LeakStableCredentialIntoEdge(h);
+
+        var stacks = new Mock<IStackRunner>(MockBehavior.Strict);
+        var files = Snapshot.Of(h.Repo.Root);
+
+        // The registry's move of acme is drift in both stack files too; their convergence is refused while the run is
+        // unfinished (exit 6 for those findings), so nothing at all reaches a stack.
+        var r = await h.RunAsync(stacks.Object, "reconcile", "--apply");
+
+        r.ExitCode.ShouldBe(ExitCodes.Infrastructure, r.Out + r.Err);
+        r.Out.ShouldContain($"#{run}");
+        r.Out.ShouldContain("finish the current wave");
+        r.Out.ShouldContain("-> REFUSED: policy: ");
+        r.Out.ShouldContain("salesforce-prod-cred");
+        stacks.Invocations.ShouldBeEmpty();
+        Snapshot.Of(h.Repo.Root).ShouldBe(files);
+        (await h.Log.FindAsync(run, default))!.Status.ShouldBe("pending");
+        (await h.Log.FindAsync(wave.WaveId, default))!.Status.ShouldBe("pending");
+    }
+
+    [Fact]
     public async Task ReconcileApply_DoesNotDeployAHandEditedLock_WhileRemovingTenantDrift()
     {
         await using var h = await OpsHarness.CreateAsync(_pg);
