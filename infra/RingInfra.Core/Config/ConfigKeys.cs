@@ -48,13 +48,15 @@ public static class ConfigKeys
     public const string Autoscaling = "autoscaling";
     public const string Upgrade = "upgrade";
     public const string UpgradeDeadline = "upgradeDeadline";
+    public const string Clusters = "clusters";
+    public const string TenantRegions = "tenantRegions";
 
     /// <summary>Every key a ring may set, sorted (used to name the allowed keys in errors).</summary>
     public static readonly IReadOnlyList<string> All =
     [
-        Active, ApiImage, Approvers, Autoscaling, BakeTime, Connectors, Default, Description, DisplayName, Dns, Domain, DualStack, Env, FeatureFlags,
+        Active, ApiImage, Approvers, Autoscaling, BakeTime, Clusters, Connectors, Default, Description, DisplayName, Dns, Domain, DualStack, Env, FeatureFlags,
         FreezeWindows, Gates, Health, HostnameSegment, IngressAnnotations, IngressClass, IngressController, IngressNamespace, Namespace, NginxImage,
-        Observability, PromotionOrder, PrometheusUrl, Protected, PsaVersion, Queues, SelectorLabels, SharedNamespace, SharedStack, Tenants, Tier, Tls,
+        Observability, PromotionOrder, PrometheusUrl, Protected, PsaVersion, Queues, SelectorLabels, SharedNamespace, SharedStack, TenantRegions, Tenants, Tier, Tls,
         Upgrade, UpgradeDeadline, Websockets, Workloads,
     ];
 }

@@ -18,6 +18,7 @@ public static class RawConfig
         ConfigKeys.FreezeWindows, ConfigKeys.Tenants, ConfigKeys.Env, ConfigKeys.FeatureFlags, ConfigKeys.Connectors, ConfigKeys.Workloads,
         ConfigKeys.Queues, ConfigKeys.Dns, ConfigKeys.IngressAnnotations, ConfigKeys.SelectorLabels, ConfigKeys.Approvers,
         ConfigKeys.Gates, ConfigKeys.Observability, ConfigKeys.Health, ConfigKeys.Tls, ConfigKeys.Websockets, ConfigKeys.Autoscaling, ConfigKeys.Upgrade,
+        ConfigKeys.Clusters, ConfigKeys.TenantRegions,
     ];
 
     /// <summary>The ring config layer for the keys that are set (null values are skipped).</summary>
@@ -35,7 +36,8 @@ public static class RawConfig
                 continue;
             }
 
-            if (structured.Contains(key))
+            // sharedStack is a stack name (plain text) or a map region → stack (JSON text from the stack file).
+            if (structured.Contains(key) || (key == ConfigKeys.SharedStack && value.TrimStart().StartsWith('{')))
             {
                 try
                 {

@@ -75,7 +75,55 @@ public sealed record RingConfig
 
     public required string Domain { get; init; }
 
+    /// <summary>The shared stack every cluster reads, or — with <see cref="SharedStacks"/> — the one of the first cluster's region.</summary>
     public required string SharedStack { get; init; }
+
+    /// <summary>
+    /// <c>sharedStack</c> as a map, region → stack (doc 004: the shared services run per region). Empty when
+    /// <c>sharedStack</c> is one stack name for every region.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> SharedStacks { get; init; } = EmptyMap;
+
+    /// <summary>The clusters the ring runs in, in rollout order (doc 003); one unnamed cluster when none are configured.</summary>
+    public IReadOnlyList<ClusterSpec> Clusters { get; init; } = [ClusterSpec.Unnamed];
+
+    /// <summary>
+    /// The pinned tenants' home regions (<c>tenantRegions</c>, a copy ringctl writes from the registry like <c>tenants</c>):
+    /// tenant → region. A pinned tenant missing here has no home: every region of the ring serves it.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> TenantRegions { get; init; } = EmptyMap;
+
+    /// <summary>The cluster this configuration renders for (<see cref="ForCluster"/>); the unnamed one otherwise.</summary>
+    public ClusterSpec Cluster { get; init; } = ClusterSpec.Unnamed;
+
+    /// <summary>True when the ring declares clusters (each renders with its own label, provider and directory).</summary>
+    public bool HasClusters => !Clusters[0].IsUnnamed;
+
+    /// <summary>The regions of the ring's clusters, in rollout order, each once.</summary>
+    public IReadOnlyList<string> Regions => [.. Clusters.Select(c => c.Region).OfType<string>().Distinct(StringComparer.Ordinal)];
+
+    /// <summary>The shared stack a cluster's objects take their aliases, config and secrets from.</summary>
+    public string SharedStackFor(ClusterSpec cluster) =>
+        cluster.Region is { } region && SharedStacks.TryGetValue(region, out var stack) ? stack : SharedStack;
+
+    /// <summary>Whether some cluster of the ring serves a tenant homed in <paramref name="homeRegion"/> (null: any ring serves it).</summary>
+    public bool ServesRegion(string? homeRegion) => Clusters.Any(c => c.Serves(homeRegion));
+
+    /// <summary>
+    /// The ring as one of its clusters renders it: that cluster, and only the pinned tenants homed in its region or
+    /// with no home (the Ingress of a cluster lists only those). The unnamed cluster of a ring without clusters is the ring itself.
+    /// </summary>
+    public RingConfig ForCluster(ClusterSpec cluster)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        return cluster.IsUnnamed && TenantRegions.Count == 0 ? this : this with
+        {
+            Cluster = cluster,
+            Tenants = [.. Tenants.Where(t => cluster.Serves(TenantRegions.TryGetValue(t, out var home) ? home : null))],
+        };
+    }
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyMap = new SortedDictionary<string, string>(StringComparer.Ordinal);
 
     public required string SharedNamespace { get; init; }
 

@@ -53,6 +53,8 @@ public static partial class RingConfigBinder
         var nginxImage = r.RequiredString(Get(ConfigKeys.NginxImage), ConfigKeys.NginxImage, IsUnprivilegedNginx, "must be an nginxinc/nginx-unprivileged image (PSA restricted: the stock nginx image runs as root)");
         var psa = r.RequiredString(Get(ConfigKeys.PsaVersion), ConfigKeys.PsaVersion, v => PsaVersionPattern().IsMatch(v), "must be a Kubernetes minor version such as v1.32");
 
+        var tenants = RingConfigSections.ReadTenants(r, Get(ConfigKeys.Tenants));
+        var geography = ClusterSections.Read(r, Get(ConfigKeys.Clusters), Get(ConfigKeys.SharedStack), Get(ConfigKeys.TenantRegions), tenants);
         var config = new RingConfig
         {
             Name = ring,
@@ -77,13 +79,16 @@ public static partial class RingConfigBinder
             Upgrade = ServingSections.ReadUpgrade(r, Get(ConfigKeys.Upgrade)),
             UpgradeDeadlineSeconds = ServingSections.ReadDeadline(r, Get(ConfigKeys.UpgradeDeadline)),
             FreezeWindows = RingConfigSections.ReadFreezeWindows(r, Get(ConfigKeys.FreezeWindows)),
-            Tenants = RingConfigSections.ReadTenants(r, Get(ConfigKeys.Tenants)),
+            Tenants = tenants,
             Env = RingConfigSections.ReadEnv(r, Get(ConfigKeys.Env)),
             FeatureFlags = RingConfigSections.ReadFlags(r, Get(ConfigKeys.FeatureFlags)),
             Connectors = RingConfigSections.ReadConnectors(r, Get(ConfigKeys.Connectors)),
             Workloads = RingConfigSections.ReadWorkloads(r, Get(ConfigKeys.Workloads), tier ?? Tier.Dev),
             Domain = domain,
-            SharedStack = r.RequiredString(Get(ConfigKeys.SharedStack), ConfigKeys.SharedStack, v => StackNamePattern().IsMatch(v), "must be a stack name such as organization/ring-infra-shared/shared"),
+            SharedStack = geography.SharedStack,
+            SharedStacks = geography.SharedStacks,
+            Clusters = geography.Clusters,
+            TenantRegions = geography.TenantRegions,
             SharedNamespace = sharedNamespace,
             IngressClass = r.RequiredString(Get(ConfigKeys.IngressClass), ConfigKeys.IngressClass, Names.IsDnsName, "must be an IngressClass name"),
             IngressNamespace = r.RequiredString(Get(ConfigKeys.IngressNamespace), ConfigKeys.IngressNamespace, Names.IsDnsLabel, Names.DnsLabelRule),
@@ -170,9 +175,6 @@ public static partial class RingConfigBinder
 
     [GeneratedRegex(@"^v1\.[0-9]{1,2}$")]
     private static partial Regex PsaVersionPattern();
-
-    [GeneratedRegex(@"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")]
-    private static partial Regex StackNamePattern();
 
     [GeneratedRegex(@"^[a-z0-9]([a-z0-9._/-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$")]
     private static partial Regex ImagePattern();

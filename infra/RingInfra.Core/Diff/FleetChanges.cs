@@ -19,6 +19,8 @@ public static class FleetChanges
     {
         var leaving = moves.ToLookup(m => m.From, m => m.Tenant);
         var arriving = moves.ToLookup(m => m.To, m => m.Tenant);
+        // A tenant's home region goes with it (the registry keeps it per tenant).
+        var homes = fleet.Rings.SelectMany(r => r.Config.TenantRegions).GroupBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal);
         return fleet with
         {
             Rings = [.. fleet.Rings.Select(r =>
@@ -35,6 +37,10 @@ public static class FleetChanges
                     Config = r.Config with
                     {
                         Tenants = arriving.Contains(r.Name) ? [.. kept.Concat(arriving[r.Name]).Distinct().Order(StringComparer.Ordinal)] : [.. kept],
+                        TenantRegions = new SortedDictionary<string, string>(
+                            r.Config.TenantRegions.Where(kv => !gone.Contains(kv.Key))
+                                .Concat(arriving[r.Name].Where(homes.ContainsKey).Select(t => new KeyValuePair<string, string>(t, homes[t])))
+                                .GroupBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal), StringComparer.Ordinal),
                     },
                 };
             })],
@@ -77,12 +83,33 @@ public static class FleetChanges
         Config = upgrade.Count == 0 ? r.Config : r.Config with { Upgrade = new ModuleUpgrade(next.Hash, upgrade) },
     };
 
-    /// <summary>The object changes between two fleets' renders, over every ring or only the named ones.</summary>
+    /// <summary>
+    /// The object changes between two fleets' renders, over every ring or only the named ones. Objects of a cluster of a
+    /// ring with clusters are compared within that cluster and named by it: <c>cluster eu-1: Ingress autocom-edge/ring</c>.
+    /// </summary>
     public static IReadOnlyList<ObjectChange> Compare(RingFleet before, RingFleet after, IReadOnlyCollection<string>? rings = null)
     {
-        IEnumerable<Kube.KubeObject> Objects(RingFleet fleet) => fleet.Rings
+        ILookup<string, Kube.KubeObject> Objects(RingFleet fleet) => fleet.Rings
             .Where(r => rings is null || rings.Contains(r.Name))
-            .SelectMany(r => RingRenderer.Render(r, fleet.Shared).Objects);
-        return ObjectDiff.Compare(Objects(before), Objects(after));
+            .SelectMany(r => RingRenderer.RenderClusters(r, c => fleet.SharedFor(r.Config, c)))
+            .SelectMany(r => r.Objects.Select(o => (Cluster: r.Cluster.Name, Object: o)))
+            .ToLookup(x => x.Cluster, x => x.Object, StringComparer.Ordinal);
+        var (old, now) = (Objects(before), Objects(after));
+        return [.. old.Select(g => g.Key).Union(now.Select(g => g.Key), StringComparer.Ordinal).Order(StringComparer.Ordinal)
+            .SelectMany(cluster => ObjectDiff.Compare(old[cluster], now[cluster]).Select(c => cluster.Length == 0 ? c : c with { Id = $"cluster {cluster}: {c.Id}" }))];
     }
+
+    /// <summary>The fleet with <paramref name="tenant"/>'s home region set to <paramref name="region"/> (null: no home) in the ring that pins it.</summary>
+    public static RingFleet SetHomeRegion(RingFleet fleet, string tenant, string? region) => fleet with
+    {
+        Rings = [.. fleet.Rings.Select(r => !r.Config.Tenants.Contains(tenant, StringComparer.Ordinal) ? r : r with
+        {
+            Config = r.Config with
+            {
+                TenantRegions = region is null
+                    ? new SortedDictionary<string, string>(r.Config.TenantRegions.Where(kv => kv.Key != tenant).ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal)
+                    : new SortedDictionary<string, string>(r.Config.TenantRegions.ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal) { [tenant] = region },
+            },
+        })],
+    };
 }

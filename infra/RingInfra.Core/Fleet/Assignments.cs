@@ -1,7 +1,11 @@
 namespace RingInfra.Core.Fleet;
 
 /// <summary>What the registry holds for a ring: its tenants, whether it is the default, whether it is active.</summary>
-public sealed record RingAssignment(IReadOnlyList<string> Tenants, bool IsDefault, bool Active);
+public sealed record RingAssignment(IReadOnlyList<string> Tenants, bool IsDefault, bool Active)
+{
+    /// <summary>The home regions of the ring's tenants that have one (tenant → region; doc 004).</summary>
+    public IReadOnlyDictionary<string, string> Regions { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+}
 
 /// <summary>
 /// The registry is the one source of truth for which ring serves which tenant, which ring is the default and
@@ -24,9 +28,13 @@ public static class Assignments
         ArgumentNullException.ThrowIfNull(rings);
         ArgumentNullException.ThrowIfNull(registry);
         return [.. rings.Select(r => registry.TryGetValue(r.Name, out var a)
-            ? r with { Config = r.Config with { Tenants = [.. a.Tenants.Order(StringComparer.Ordinal)], IsDefault = a.IsDefault, Active = a.Active } }
+            ? r with { Config = r.Config with { Tenants = [.. a.Tenants.Order(StringComparer.Ordinal)], TenantRegions = Regions(a), IsDefault = a.IsDefault, Active = a.Active } }
             : r)];
     }
+
+    /// <summary>The home regions of the ring's pinned tenants, sorted (what <c>tenantRegions</c> says).</summary>
+    private static SortedDictionary<string, string> Regions(RingAssignment a) =>
+        new(a.Regions.Where(kv => a.Tenants.Contains(kv.Key, StringComparer.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal), StringComparer.Ordinal);
 
     /// <summary>
     /// What a ring's stack file must be told so that it says what the registry holds: each differing key
@@ -41,6 +49,12 @@ public static class Assignments
         if (!file.Tenants.ToHashSet(StringComparer.Ordinal).SetEquals(registry.Tenants))
         {
             writes.Add((Config.ConfigKeys.Tenants, System.Text.Json.JsonSerializer.Serialize(registry.Tenants.Order(StringComparer.Ordinal).ToArray())));
+        }
+
+        var (fileRegions, registryRegions) = (Regions(file), Regions(registry));
+        if (!fileRegions.SequenceEqual(registryRegions))
+        {
+            writes.Add((Config.ConfigKeys.TenantRegions, System.Text.Json.JsonSerializer.Serialize(registryRegions)));
         }
 
         if (file.IsDefault != registry.IsDefault)
@@ -64,6 +78,7 @@ public static class Assignments
         [.. Writes(file, registry).Select(w => w.Key switch
         {
             Config.ConfigKeys.Tenants => TenantDrift(ring, file.Tenants, registry.Tenants),
+            Config.ConfigKeys.TenantRegions => $"Pulumi.{ring}.yaml tenantRegions {System.Text.Json.JsonSerializer.Serialize(Regions(file))}, the registry {w.Json}",
             Config.ConfigKeys.Default => $"Pulumi.{ring}.yaml default {(file.IsDefault ? "true" : "false")}, the registry {w.Json}",
             _ => $"Pulumi.{ring}.yaml active {(file.Active ? "true" : "false")}, the registry {w.Json}",
         })];

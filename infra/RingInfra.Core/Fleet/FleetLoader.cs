@@ -65,8 +65,9 @@ public static class FleetLoader
             rings = [.. Assignments.Apply(rings, assignments)];
         }
 
+        var regional = LoadRegional(files, rings, problems);
         FleetRules.Check(rings, shared, problems, tenantRules);
-        return problems.Count == 0 && shared is not null ? new RingFleet(rings, shared) : null;
+        return problems.Count == 0 && shared is not null ? new RingFleet(rings, shared) { Regional = regional } : null;
     }
 
     /// <summary>True for <c>Pulumi.&lt;ring&gt;.yaml</c> (not the project file).</summary>
@@ -144,19 +145,38 @@ public static class FleetLoader
 
     private static SharedFacts? LoadShared(IRepositoryFiles files, List<ConfigProblem> problems) => LoadSharedSettings(files, problems)?.Facts;
 
-    private static SharedStackSettings? LoadSharedSettings(IRepositoryFiles files, List<ConfigProblem> problems)
+    /// <summary>The offline file of a shared stack: <c>stacks/shared/Pulumi.&lt;stack&gt;.yaml</c> (the last segment of its name).</summary>
+    public static string SharedFileOf(string stackName) => $"stacks/shared/Pulumi.{stackName[(stackName.LastIndexOf('/') + 1)..]}.yaml";
+
+    /// <summary>The facts of every regional shared stack the rings' <c>sharedStack</c> maps name (other than the plain one's file).</summary>
+    private static Dictionary<string, SharedFacts> LoadRegional(IRepositoryFiles files, List<RingDefinition> rings, List<ConfigProblem> problems)
     {
-        var text = files.ReadText(SharedStackFile);
+        var regional = new Dictionary<string, SharedFacts>(StringComparer.Ordinal);
+        foreach (var stack in rings.SelectMany(r => r.Config.SharedStacks.Values).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            var file = SharedFileOf(stack);
+            if (file != SharedStackFile && LoadSharedSettings(files, problems, file) is { } settings)
+            {
+                regional[stack] = settings.Facts;
+            }
+        }
+
+        return regional;
+    }
+
+    private static SharedStackSettings? LoadSharedSettings(IRepositoryFiles files, List<ConfigProblem> problems, string file = SharedStackFile)
+    {
+        var text = files.ReadText(file);
         if (text is null)
         {
-            problems.Add(new ConfigProblem("shared stack", "file", SharedStackFile, "must exist (the offline source of the shared stack's catalog and config)"));
+            problems.Add(new ConfigProblem("shared stack", "file", file, "must exist (the offline source of the shared stack's catalog and config)"));
             return null;
         }
 
-        return ReadSafely(problems, SharedStackFile, () =>
+        return ReadSafely(problems, file, () =>
         {
-            var stack = StackFiles.ReadStackConfig(text, SharedStackFile, SharedFactsReader.Project, $"shared stack '{SharedStackFile}'", problems, secretsAllowed: true);
-            return SharedStackSettings.Bind(stack.Own, SharedStackFile, stack.SecretKeys);
+            var stack = StackFiles.ReadStackConfig(text, file, SharedFactsReader.Project, $"shared stack '{file}'", problems, secretsAllowed: true);
+            return SharedStackSettings.Bind(stack.Own, file, stack.SecretKeys);
         });
     }
 

@@ -54,6 +54,11 @@ public static class FleetRules
                 {
                     problems.Add(new ConfigProblem($"ring '{ring.Name}'", ConfigKeys.Tenants, tenant, "must be empty while the ring is inactive (tenants are only served by active rings)"));
                 }
+
+                if (ring.Config.TenantRegions.TryGetValue(tenant, out var home) && !ring.Config.ServesRegion(home))
+                {
+                    problems.Add(new ConfigProblem($"ring '{ring.Name}'", $"{ConfigKeys.TenantRegions}.{tenant}", home, Tenants.HomeRegions.NotServed(ring.Config.Clusters)));
+                }
             }
         }
 

@@ -16,7 +16,8 @@ public static class CredentialIsolation
     public static IReadOnlyList<Violation> Check(IReadOnlyList<RenderedRing> rings, SharedFacts shared)
     {
         var found = new List<Violation>();
-        var orders = rings.ToDictionary(r => r.Ring, r => r.Config.PromotionOrder, StringComparer.Ordinal);
+        // A ring with clusters has one render per cluster: one order per ring.
+        var orders = rings.GroupBy(r => r.Ring, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Config.PromotionOrder, StringComparer.Ordinal);
         foreach (var ring in rings)
         {
             foreach (var secret in ring.Secrets.Where(s => s.Keys.Any(k => k.Source == SecretSource.ConnectorCredentials)))

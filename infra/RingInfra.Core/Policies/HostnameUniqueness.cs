@@ -4,15 +4,17 @@ using RingInfra.Core.Rendering;
 namespace RingInfra.Core.Policies;
 
 /// <summary>
-/// No host is served by two rings: every Ingress host of the fleet appears once. And an Ingress's TLS hosts are
-/// exactly its rule hosts: a host outside the certificate would be served with the wrong one.
+/// No host is served by two rings: every Ingress host of the fleet belongs to one ring, in any cluster and any region
+/// (a tenant host in two regions' rings would split the tenant), and appears once per cluster (clusters of one ring
+/// serve its hosts in each of them). And an Ingress's TLS hosts are exactly its rule hosts: a host outside the
+/// certificate would be served with the wrong one.
 /// </summary>
 public static class HostnameUniqueness
 {
     public static IReadOnlyList<Violation> Check(IReadOnlyList<RenderedRing> rings)
     {
         var found = new List<Violation>();
-        var owner = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var owner = new Dictionary<string, (string Ring, HashSet<string> Clusters)>(StringComparer.OrdinalIgnoreCase);
         foreach (var ring in rings)
         {
             foreach (var ingress in ring.Objects.Where(o => o.Kind == "Ingress"))
@@ -22,13 +24,18 @@ public static class HostnameUniqueness
                 for (var i = 0; i < rules.Count; i++)
                 {
                     var host = Node.Str(rules[i], "host") ?? "";
-                    if (owner.TryGetValue(host, out var other))
+                    var cluster = ring.Cluster.Name;
+                    if (!owner.TryGetValue(host, out var other))
                     {
-                        found.Add(new Violation(ingress.Id, $"spec.rules[{i}].host", host, "hostname-uniqueness", $"must be unique across rings (already served by {other})"));
+                        owner[host] = (ring.Ring, [cluster]);
                     }
-                    else
+                    else if (other.Ring != ring.Ring)
                     {
-                        owner[host] = $"ring '{ring.Ring}'";
+                        found.Add(new Violation(ingress.Id, $"spec.rules[{i}].host", host, "hostname-uniqueness", $"must be unique across rings (already served by ring '{other.Ring}'{(other.Clusters.Contains("") ? "" : $" in cluster(s) {string.Join(", ", other.Clusters)}")})"));
+                    }
+                    else if (!other.Clusters.Add(cluster))
+                    {
+                        found.Add(new Violation(ingress.Id, $"spec.rules[{i}].host", host, "hostname-uniqueness", $"must be unique within a cluster (listed twice in {(cluster.Length == 0 ? $"ring '{ring.Ring}'" : $"cluster {cluster}")})"));
                     }
                 }
             }

@@ -33,7 +33,7 @@ public static class PolicySuite
     internal static string FleetSignature(RenderedRing ring)
     {
         var b = new System.Text.StringBuilder();
-        b.Append(ring.Ring).Append('|').Append(ring.Namespace).Append('|').Append(ring.Config.PromotionOrder).Append('|');
+        b.Append(ring.Ring).Append('@').Append(ring.Cluster.Name).Append('|').Append(ring.Namespace).Append('|').Append(ring.Config.PromotionOrder).Append('|');
         b.Append(ring.Find("ConfigMap", "ring-env")?.Id).Append('|');
         foreach (var (key, value) in ring.Config.Platform.Queues.Env())
         {
@@ -105,8 +105,10 @@ public static class PolicySuite
         var rendered = renders?.RenderAll(fleet) ?? RingRenderer.RenderAll(fleet);
         // The fleet-wide rules once for the fleet (not once per ring judged); with a cache, once per distinct fleet signature.
         var wide = renders is null ? JudgeFleet(rendered, fleet.Shared) : renders.Memo(rendered, FleetSignature, () => JudgeFleet(rendered, fleet.Shared));
-        return rendered.Where(r => rings.Contains(r.Ring)).ToDictionary(r => r.Ring,
-            r => (IReadOnlyList<string>)[.. Check([r], fleet.Shared, null, wide).Select(v => v.Message)], StringComparer.Ordinal);
+        // A ring with clusters is judged per cluster (network-policy completeness, PSA, …), its messages naming the cluster.
+        return rendered.Where(r => rings.Contains(r.Ring)).GroupBy(r => r.Ring, StringComparer.Ordinal).ToDictionary(g => g.Key,
+            g => (IReadOnlyList<string>)[.. g.SelectMany(r => Check([r], fleet.SharedFor(r.Config, r.Cluster), null, wide)
+                .Select(v => r.Cluster.IsUnnamed ? v.Message : $"{r.Cluster.Describe()}: {v.Message}"))], StringComparer.Ordinal);
     }
 
     private static bool InRings(Violation v, IReadOnlyList<RenderedRing> rings, HashSet<string> names) =>

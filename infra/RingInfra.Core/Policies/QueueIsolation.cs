@@ -20,14 +20,15 @@ public static class QueueIsolation
             var env = ring.Find("ConfigMap", "ring-env");
             foreach (var (key, value) in ring.Config.Platform.Queues.Env())
             {
-                if (seen.TryGetValue((key, value), out var other))
+                if (seen.TryGetValue((key, value), out var other) && other != ring.Ring)
                 {
                     found.Add(new Violation(env?.Id ?? $"ConfigMap {ring.Namespace}/ring-env", $"data.{key}", value, Rule,
                         $"must differ from ring '{other}''s: two rings on one Redis must not share queues, Horizon state or the cache"));
                 }
                 else
                 {
-                    seen[(key, value)] = ring.Ring;
+                    // The clusters of one ring share its queue names by design (each region has its own Redis).
+                    seen.TryAdd((key, value), ring.Ring);
                 }
             }
         }

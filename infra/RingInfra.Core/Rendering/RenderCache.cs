@@ -13,7 +13,7 @@ namespace RingInfra.Core.Rendering;
 /// </summary>
 public sealed class RenderCache
 {
-    private readonly ConditionalWeakTable<RingDefinition, RenderedRing> _renders = [];
+    private readonly ConditionalWeakTable<RingDefinition, IReadOnlyList<RenderedRing>> _renders = [];
     private readonly object _gate = new();
     private readonly ConditionalWeakTable<RenderedRing, string> _signatures = [];
     private readonly Dictionary<string, object> _memo = new(StringComparer.Ordinal);
@@ -33,7 +33,7 @@ public sealed class RenderCache
             }
         }
 
-        return Parallelism.Map(fleet.Rings, r => _renders.GetValue(r, ring => RingRenderer.Render(ring, fleet.Shared)));
+        return [.. Parallelism.Map(fleet.Rings, r => _renders.GetValue(r, ring => RingRenderer.RenderClusters(ring, c => fleet.SharedFor(ring.Config, c)))).SelectMany(x => x)];
     }
 
     /// <summary>

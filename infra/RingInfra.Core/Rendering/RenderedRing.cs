@@ -27,6 +27,12 @@ public sealed record RenderedRing
 
     public string Ring => Config.Name;
 
+    /// <summary>The cluster this render is for (the unnamed one for a ring without clusters).</summary>
+    public ClusterSpec Cluster => Config.Cluster;
+
+    /// <summary>How messages name the render: <c>edge</c>, or <c>edge in cluster eu-1 (region eu)</c>.</summary>
+    public string Where => Cluster.IsUnnamed ? Ring : $"{Ring} in {Cluster.Describe()}";
+
     public string Namespace => Config.Namespace;
 
     public IReadOnlyList<string> Tenants => Config.Tenants;

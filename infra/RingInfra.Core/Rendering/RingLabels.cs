@@ -15,6 +15,9 @@ public static class RingLabels
     public const string SecretsRevision = "ringinfra.io/secrets-revision";
     public const string ConfigHash = "ringinfra.io/config-hash";
 
+    /// <summary>The cluster an object belongs to (only for a ring that declares clusters).</summary>
+    public const string Cluster = "ringinfra.io/cluster";
+
     /// <summary>Labels common to every object of the ring.</summary>
     public static JsonObject Common(string ring) => new()
     {

@@ -60,6 +60,17 @@ public static class RingRenderer
             objects.Add(job);
         }
 
+        if (!ring.Config.Cluster.IsUnnamed)
+        {
+            foreach (var o in objects)
+            {
+                var meta = (JsonObject)o["metadata"]!;
+                var labels = meta["labels"] as JsonObject ?? [];
+                labels[RingLabels.Cluster] = ring.Config.Cluster.Name;
+                meta["labels"] = labels;
+            }
+        }
+
         return new RenderedRing
         {
             Config = ring.Config,
@@ -81,8 +92,28 @@ public static class RingRenderer
     /// <summary>The hosts the ring's Ingress serves (see <c>NetworkObjects.Hostnames</c>).</summary>
     public static IReadOnlyList<string> Hostnames(RingConfig config) => NetworkObjects.Hostnames(config);
 
-    /// <summary>Renders every ring of the fleet, in promotion order.</summary>
-    public static IReadOnlyList<RenderedRing> RenderAll(RingFleet fleet) => Render(fleet.Rings, fleet.Shared);
+    /// <summary>
+    /// One render per cluster of the ring, in its rollout order: each with the cluster's tenants (<see cref="RingConfig.ForCluster"/>)
+    /// and its region's shared facts. A ring without clusters renders once, as <see cref="Render(RingDefinition, SharedFacts)"/>.
+    /// </summary>
+    public static IReadOnlyList<RenderedRing> RenderClusters(RingDefinition ring, Func<ClusterSpec, SharedFacts> shared)
+    {
+        ArgumentNullException.ThrowIfNull(ring);
+        ArgumentNullException.ThrowIfNull(shared);
+        return [.. ring.Config.Clusters.Select(c => Render(ForCluster(ring, c), shared(c)))];
+    }
+
+    /// <summary>The ring as one of its clusters renders it.</summary>
+    public static RingDefinition ForCluster(RingDefinition ring, ClusterSpec cluster) =>
+        ring is null ? throw new ArgumentNullException(nameof(ring)) : ring with { Config = ring.Config.ForCluster(cluster) };
+
+    /// <summary>Every ring of the fleet, each cluster of each, in promotion order (then each ring's cluster order).</summary>
+    public static IReadOnlyList<RenderedRing> RenderAll(RingFleet fleet)
+    {
+        ArgumentNullException.ThrowIfNull(fleet);
+        var units = fleet.Rings.SelectMany(r => r.Config.Clusters.Select(c => (Ring: r, Cluster: c))).ToList();
+        return Parallelism.Map(units, u => Render(ForCluster(u.Ring, u.Cluster), fleet.SharedFor(u.Ring.Config, u.Cluster)));
+    }
 
     /// <summary>
     /// Renders <paramref name="rings"/> on every core (a render reads its ring and the shared facts, and writes only

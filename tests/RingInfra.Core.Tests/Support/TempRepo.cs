@@ -75,6 +75,23 @@ public sealed class TempRepo : IDisposable
 
     public RingFleet Load() => FleetLoader.Load(new DirectoryFiles(Root));
 
+    /// <summary>The three clusters in two regions <see cref="AddClusters"/> gives edge, in rollout order.</summary>
+    public const string EdgeClusters = "  ring-infra:clusters:\n    - name: eu-1\n      region: eu\n    - name: eu-2\n      region: eu\n    - name: us-1\n      region: us\n"
+        + "  ring-infra:sharedStack:\n    eu: organization/ring-infra-shared/shared-eu\n    us: organization/ring-infra-shared/shared-us\n";
+
+    /// <summary>
+    /// Gives edge three clusters in two regions (eu-1, eu-2 in eu; us-1 in us), each region its shared stack
+    /// (<c>shared-eu</c>: a copy of <c>shared</c>; <c>shared-us</c>: redis on port 6380), and optionally the tenants' home regions.
+    /// </summary>
+    public void AddClusters(string? tenantRegions = "    widgets: eu\n    bar: us\n")
+    {
+        var shared = Read("stacks/shared/Pulumi.shared.yaml");
+        Write("stacks/shared/Pulumi.shared-eu.yaml", shared);
+        Write("stacks/shared/Pulumi.shared-us.yaml", shared.Replace("    redis:\n      port: 6379", "    redis:\n      port: 6380", StringComparison.Ordinal));
+        var edge = Read("Pulumi.edge.yaml").TrimEnd('\n') + "\n" + EdgeClusters;
+        Write("Pulumi.edge.yaml", tenantRegions is null ? edge : edge + "  ring-infra:tenantRegions:\n" + tenantRegions);
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(Root))
