@@ -30,7 +30,7 @@ internal static class KubeMeta
     }
 
     /// <summary>The Kubernetes provider for a target: a context to apply to, or a directory to render YAML into.</summary>
-    public static Pulumi.Kubernetes.Provider Provider(KubernetesTarget target, CustomResourceOptions? options = null)
+    public static Pulumi.Kubernetes.Provider Provider(KubernetesTarget target, string name = "kubernetes", CustomResourceOptions? options = null)
     {
         var args = new Pulumi.Kubernetes.ProviderArgs { EnableServerSideApply = true };
         if (target.Context is { } context)
@@ -42,7 +42,7 @@ internal static class KubeMeta
             args.RenderYamlToDirectory = target.RenderDirectory!;
         }
 
-        return new Pulumi.Kubernetes.Provider("kubernetes", args, options);
+        return new Pulumi.Kubernetes.Provider(name, args, options);
     }
 
     /// <summary>A Pulumi run error naming every problem (shown by <c>pulumi up</c> without a stack trace).</summary>

@@ -26,6 +26,11 @@ public sealed class RingSecretsComponent : ComponentResource
                 meta.Labels.Add(k, v!.ToString());
             }
 
+            if (!args.Ring.Cluster.IsUnnamed)
+            {
+                meta.Labels.Add(RingLabels.Cluster, args.Ring.Cluster.Name);
+            }
+
             _ = new K8sCore.Secret($"{name}-{spec.Name}", new K8sInputs.SecretArgs
             {
                 Metadata = meta,

@@ -10,9 +10,10 @@ using K8s = Pulumi.Kubernetes;
 namespace RingInfra.RingProgram;
 
 /// <summary>
-/// One ring (the stack name is the ring name): config and lock through Core, the shared stack through
-/// a StackReference, then the Namespace, the Secrets and every other rendered object. With no
-/// <c>kubernetes:context</c> the provider writes YAML to <c>out/&lt;ring&gt;/</c> instead of applying.
+/// One ring (the stack name is the ring name): config and lock through Core, then per cluster (doc 003; one unnamed
+/// cluster for a ring without <c>clusters</c>) a Kubernetes provider of its own, its region's shared stack through a
+/// StackReference (one per region), the Namespace, the Secrets and every other object Core renders for that cluster.
+/// With no context the provider writes YAML to <c>out/&lt;ring&gt;/</c> (<c>out/&lt;ring&gt;/&lt;cluster&gt;/</c>) instead of applying.
 /// </summary>
 public sealed class RingStack : Stack
 {
@@ -27,39 +28,37 @@ public sealed class RingStack : Stack
     {
         var ring = Load();
         var config = ring.Config;
-        var target = KubernetesTarget.Decide(new Pulumi.Config("kubernetes").Get("context"), config.Name);
-        var shared = new SharedStackOutputs("shared-stack", config.SharedStack);
-        var provider = KubeMeta.Provider(target);
-
-        // Nothing reaches Kubernetes before the policies pass: every Kubernetes resource takes an input
-        // derived from the checked render, so a violation faults them all before they are registered.
-        var rendered = shared.Facts.Apply(facts => Checked(RingRenderer.Render(ring, facts), facts));
-        var dependencies = new List<Resource>();
-        if (RingRenderer.RenderNamespace(config) is { } nsObject)
+        var stackContext = new Pulumi.Config("kubernetes").Get("context");
+        var references = new Dictionary<string, SharedStackOutputs>(StringComparer.Ordinal);
+        SharedStackOutputs Shared(ClusterSpec cluster)
         {
-            dependencies.Add(new K8s.Core.V1.Namespace("namespace", new K8s.Types.Inputs.Core.V1.NamespaceArgs
+            var name = ClusterResources.SharedReference(config, cluster);
+            if (!references.TryGetValue(name, out var shared))
             {
-                Metadata = rendered.Apply(r => KubeMeta.From(r.Find(nsObject.Kind, nsObject.Name) ?? nsObject)),
-            }, KubeOptions.Resource(provider)));
+                references[name] = shared = new SharedStackOutputs(name, config.SharedStackFor(cluster));
+            }
+
+            return shared;
         }
 
-        var secrets = new RingSecretsComponent("secrets", new RingSecretsArgs
+        // One cluster after another, each with only its own provider: nothing of one cluster depends on another's.
+        foreach (var cluster in config.Clusters)
         {
-            Ring = config,
-            Checked = rendered,
-            Facts = shared.Facts,
-            Shared = shared,
-            WithValues = !target.RendersToDirectory,
-            Provider = provider,
-        }, new ComponentResourceOptions { DependsOn = dependencies.ToArray() });
-        _ = new RingManifestsComponent("manifests", rendered, provider, UpgradeObjects.Renders(ring), new ComponentResourceOptions { DependsOn = { secrets } });
+            Cluster(RingRenderer.ForCluster(ring, cluster), Shared(cluster), KubernetesTarget.Decide(stackContext, config.Name, cluster));
+        }
 
         Ring = Output.Create(config.Name);
         Namespace = Output.Create(config.Namespace);
         Hostnames = Output.Create(RingRenderer.Hostnames(config).ToImmutableArray());
         LockHash = Output.Create(ring.Lock.Hash);
         Tenants = Output.Create(config.Tenants.ToImmutableArray());
-        SecretsRevision = shared.Facts.Apply(f => f.SecretsRevision);
+        SecretsRevision = Shared(config.Clusters[0]).Facts.Apply(f => f.SecretsRevision);
+        Clusters = Output.Create(config.HasClusters
+            ? config.Clusters.ToImmutableDictionary(c => c.Name, c => c.Region ?? "", StringComparer.Ordinal)
+            : ImmutableDictionary<string, string>.Empty);
+        ClusterHostnames = Output.Create(config.HasClusters
+            ? config.Clusters.ToImmutableDictionary(c => c.Name, c => RingRenderer.Hostnames(config.ForCluster(c)).ToImmutableArray(), StringComparer.Ordinal)
+            : ImmutableDictionary<string, ImmutableArray<string>>.Empty);
     }
 
     [Output("ring")]
@@ -80,6 +79,48 @@ public sealed class RingStack : Stack
     [Output("secretsRevision")]
     public Output<string> SecretsRevision { get; private set; }
 
+    /// <summary>Cluster → region (empty for a ring without clusters).</summary>
+    [Output("clusters")]
+    public Output<ImmutableDictionary<string, string>> Clusters { get; private set; }
+
+    /// <summary>Cluster → the hosts its Ingress serves (its region's tenants; empty for a ring without clusters).</summary>
+    [Output("clusterHostnames")]
+    public Output<ImmutableDictionary<string, ImmutableArray<string>>> ClusterHostnames { get; private set; }
+
+    /// <summary>
+    /// One cluster's resources, every one with the cluster's provider passed explicitly (default providers are
+    /// disabled in Pulumi.yaml: a resource without one fails instead of reaching another cluster).
+    /// </summary>
+    private static void Cluster(RingDefinition ring, SharedStackOutputs shared, KubernetesTarget target)
+    {
+        var config = ring.Config;
+        var cluster = config.Cluster;
+        var provider = KubeMeta.Provider(target, ClusterResources.Provider(cluster));
+
+        // Nothing reaches Kubernetes before the policies pass: every Kubernetes resource takes an input
+        // derived from the checked render, so a violation faults them all before they are registered.
+        var rendered = shared.Facts.Apply(facts => Checked(RingRenderer.Render(ring, facts), facts));
+        var dependencies = new List<Resource>();
+        if (RingRenderer.RenderNamespace(config) is { } nsObject)
+        {
+            dependencies.Add(new K8s.Core.V1.Namespace(ClusterResources.Name(cluster, "namespace"), new K8s.Types.Inputs.Core.V1.NamespaceArgs
+            {
+                Metadata = rendered.Apply(r => KubeMeta.From(r.Find(nsObject.Kind, nsObject.Name) ?? nsObject)),
+            }, KubeOptions.Resource(provider)));
+        }
+
+        var secrets = new RingSecretsComponent(ClusterResources.Name(cluster, "secrets"), new RingSecretsArgs
+        {
+            Ring = config,
+            Checked = rendered,
+            Facts = shared.Facts,
+            Shared = shared,
+            WithValues = !target.RendersToDirectory,
+            Provider = provider,
+        }, new ComponentResourceOptions { DependsOn = dependencies.ToArray() });
+        _ = new RingManifestsComponent(ClusterResources.Name(cluster, "manifests"), rendered, provider, UpgradeObjects.Renders(ring), new ComponentResourceOptions { DependsOn = { secrets } });
+    }
+
     private static RingDefinition Load()
     {
         var stack = Deployment.Instance.StackName;
@@ -98,6 +139,6 @@ public sealed class RingStack : Stack
     private static RenderedRing Checked(RenderedRing rendered, SharedFacts facts)
     {
         var violations = PolicySuite.Check([rendered], facts);
-        return violations.Count == 0 ? rendered : throw KubeMeta.Invalid($"ring '{rendered.Ring}' violates policy", violations.Select(v => v.Message));
+        return violations.Count == 0 ? rendered : throw KubeMeta.Invalid($"ring '{rendered.Where}' violates policy", violations.Select(v => v.Message));
     }
 }

@@ -24,4 +24,16 @@ public sealed record KubernetesTarget(string? Context, string? RenderDirectory)
         string.IsNullOrWhiteSpace(context)
             ? new KubernetesTarget(null, $"{RenderRoot}/{stack}")
             : new KubernetesTarget(context.Trim(), null);
+
+    /// <summary>
+    /// Where one cluster of a ring goes: the unnamed cluster as <see cref="Decide(string?, string)"/> (the stack's
+    /// <c>kubernetes:context</c>); a named one to its own context, or — with none — to <c>out/&lt;ring&gt;/&lt;cluster&gt;</c>.
+    /// </summary>
+    public static KubernetesTarget Decide(string? stackContext, string stack, ClusterSpec cluster)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        return cluster.IsUnnamed ? Decide(stackContext, stack)
+            : cluster.Context is { } context ? new KubernetesTarget(context, null)
+            : new KubernetesTarget(null, $"{RenderRoot}/{stack}/{cluster.Name}");
+    }
 }

@@ -37,6 +37,9 @@ public sealed class SharedStackFake
     /// <summary>Every secret value the fake hands out (what a leak scan looks for).</summary>
     public IReadOnlyList<string> AllSecretValues => [.. Secrets.Values, .. Connectors.Values, "CANARY-pull-token-31d2"];
 
+    /// <summary>Changes the outputs of one shared stack (by its name: a region's shared stack exporting other facts).</summary>
+    public Action<string, Dictionary<string, object>>? ChangeOutputsOf { get; set; }
+
     public Dictionary<string, object> StackReferenceState(string name)
     {
         RequestedStacks.Add(name);
@@ -53,6 +56,7 @@ public sealed class SharedStackFake
             [SharedStackExports.ConnectorCredentials] = Output.CreateSecret(Connectors.ToDictionary(kv => kv.Key, kv => (object)kv.Value)),
         };
         ChangeOutputs?.Invoke(outputs);
+        ChangeOutputsOf?.Invoke(name, outputs);
         return new Dictionary<string, object>
         {
             ["name"] = name,
