@@ -287,6 +287,8 @@ public sealed class PreviewTests : IDisposable
 
         public Task<StackChanges> UpdateReplacingAsync(StackId stack, IReadOnlyList<string> replace, IProgress<string> progress, CancellationToken cancellationToken) => throw new InvalidOperationException("a preview updates nothing");
 
+        public Task<StackChanges> UpdateTargetsAsync(StackId stack, IReadOnlyList<string> targets, IProgress<string> progress, CancellationToken cancellationToken) => throw new InvalidOperationException("a preview updates nothing");
+
         public Task<IReadOnlyDictionary<string, object?>> GetOutputsAsync(StackId stack, CancellationToken cancellationToken) => throw new InvalidOperationException();
 
         public Task CancelAsync(StackId stack, CancellationToken cancellationToken) => throw new InvalidOperationException();

@@ -64,15 +64,18 @@ public sealed class AutomationStackRunner : IStackRunner
     public Task<StackChanges> UpdateAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken) =>
         UpdateReplacingAsync(stack, [], progress, cancellationToken);
 
-    public async Task<StackChanges> UpdateReplacingAsync(StackId stack, IReadOnlyList<string> replace, IProgress<string> progress, CancellationToken cancellationToken)
+    public Task<StackChanges> UpdateReplacingAsync(StackId stack, IReadOnlyList<string> replace, IProgress<string> progress, CancellationToken cancellationToken) =>
+        UpAsync(stack, new UpOptions { OnStandardOutput = progress.Report, Replace = replace.Count > 0 ? [.. replace] : null }, cancellationToken);
+
+    /// <summary><c>--target</c> for each URN and <c>--target-dependents</c> (Pulumi.Automation's UpOptions.Target, TargetDependents).</summary>
+    public Task<StackChanges> UpdateTargetsAsync(StackId stack, IReadOnlyList<string> targets, IProgress<string> progress, CancellationToken cancellationToken) =>
+        targets.Count == 0
+            ? throw new ArgumentException("a targeted update names at least one URN", nameof(targets))
+            : UpAsync(stack, new UpOptions { OnStandardOutput = progress.Report, Target = [.. targets], TargetDependents = true }, cancellationToken);
+
+    private async Task<StackChanges> UpAsync(StackId stack, UpOptions options, CancellationToken cancellationToken)
     {
         var s = await GetAsync(stack, cancellationToken).ConfigureAwait(false);
-        var options = new UpOptions { OnStandardOutput = progress.Report };
-        if (replace.Count > 0)
-        {
-            options.Replace = [.. replace];
-        }
-
         var result = await Cancellable(stack, s, () => Guard(stack, () => s.UpAsync(options, cancellationToken)), cancellationToken).ConfigureAwait(false);
         if (result.Summary.Result != UpdateState.Succeeded)
         {

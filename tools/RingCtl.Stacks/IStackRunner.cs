@@ -24,6 +24,13 @@ public interface IStackRunner
     /// <summary>An update that replaces the resources named by <paramref name="replace"/> (URNs; <c>pulumi up --replace</c>).</summary>
     Task<StackChanges> UpdateReplacingAsync(StackId stack, IReadOnlyList<string> replace, IProgress<string> progress, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A targeted update (<c>pulumi up --target URN… --target-dependents</c>): only the resources named and every resource
+    /// whose provider, parent or dependency is one of them. ringctl updates a ring with clusters one cluster at a time
+    /// this way (<c>RingInfra.Core.Config.ClusterResources.Targets</c>). The engine does not refresh the stack's outputs in such an update.
+    /// </summary>
+    Task<StackChanges> UpdateTargetsAsync(StackId stack, IReadOnlyList<string> targets, IProgress<string> progress, CancellationToken cancellationToken);
+
     Task<IReadOnlyDictionary<string, object?>> GetOutputsAsync(StackId stack, CancellationToken cancellationToken);
 
     Task CancelAsync(StackId stack, CancellationToken cancellationToken);

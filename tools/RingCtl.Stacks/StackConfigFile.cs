@@ -65,7 +65,12 @@ public static class StackConfigFile
     {
         var own = ReadOwn(repositoryRoot, stack);
         static bool Flag(JsonNode? node, bool missing) => node is JsonValue v && v.TryGetValue<bool>(out var b) ? b : missing;
-        return new([.. own[ConfigKeys.Tenants] is JsonArray list ? list.Select(t => t?.ToString() ?? "") : []], Flag(own[ConfigKeys.Default], false), Flag(own[ConfigKeys.Active], true));
+        return new([.. own[ConfigKeys.Tenants] is JsonArray list ? list.Select(t => t?.ToString() ?? "") : []], Flag(own[ConfigKeys.Default], false), Flag(own[ConfigKeys.Active], true))
+        {
+            Regions = own[ConfigKeys.TenantRegions] is JsonObject regions
+                ? new SortedDictionary<string, string>(regions.ToDictionary(kv => kv.Key, kv => kv.Value?.ToString() ?? "", StringComparer.Ordinal), StringComparer.Ordinal)
+                : new SortedDictionary<string, string>(StringComparer.Ordinal),
+        };
     }
 
     /// <summary>Writes beside the file, then renames over it: a reader never sees half a file.</summary>

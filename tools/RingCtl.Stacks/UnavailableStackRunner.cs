@@ -28,6 +28,8 @@ public sealed class UnavailableStackRunner : IStackRunner
 
     public Task<StackChanges> UpdateReplacingAsync(StackId stack, IReadOnlyList<string> replace, IProgress<string> progress, CancellationToken cancellationToken) => throw Fail();
 
+    public Task<StackChanges> UpdateTargetsAsync(StackId stack, IReadOnlyList<string> targets, IProgress<string> progress, CancellationToken cancellationToken) => throw Fail();
+
     public Task<IReadOnlyDictionary<string, object?>> GetOutputsAsync(StackId stack, CancellationToken cancellationToken) => throw Fail();
 
     public Task CancelAsync(StackId stack, CancellationToken cancellationToken) => throw Fail();

@@ -70,6 +70,25 @@ public static class FleetLoader
         return problems.Count == 0 && shared is not null ? new RingFleet(rings, shared) { Regional = regional } : null;
     }
 
+    /// <summary>
+    /// One ring from its files alone (project defaults, its stack file, its lock) — what a stack update of it reads — or
+    /// null when they do not validate (the problems are added to <paramref name="problems"/>).
+    /// </summary>
+    public static RingDefinition? LoadOne(IRepositoryFiles files, string ring, List<ConfigProblem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var projectText = files.ReadText(ProjectFile);
+        var file = $"Pulumi.{ring}.yaml";
+        if (projectText is null || files.ReadText(file) is null)
+        {
+            problems.Add(new ConfigProblem($"ring '{ring}'", "file", projectText is null ? ProjectFile : file, "must exist"));
+            return null;
+        }
+
+        var projectDefaults = ReadSafely(problems, ProjectFile, () => StackFiles.ReadProjectDefaults(projectText, ProjectFile, ConfigKeys.Project, problems)) ?? [];
+        return LoadRing(files, ring, file, projectDefaults, problems);
+    }
+
     /// <summary>True for <c>Pulumi.&lt;ring&gt;.yaml</c> (not the project file).</summary>
     public static bool IsRingFile(string fileName) =>
         fileName.StartsWith("Pulumi.", StringComparison.Ordinal) && fileName.EndsWith(".yaml", StringComparison.Ordinal) && fileName != ProjectFile;

@@ -11,6 +11,18 @@ public sealed record MetricGate(string Name, string Query, double? Max, double? 
     public string QueryFor(string ring, string ns) =>
         Query.Replace("$namespace", ns, StringComparison.Ordinal).Replace("$ring", ring, StringComparison.Ordinal);
 
+    /// <summary>
+    /// The query for one cluster of a ring (doc 003: each cluster is judged on its own): also <c>$cluster</c> and
+    /// <c>$region</c> replaced. For a ring without clusters, as <see cref="QueryFor(string, string)"/>.
+    /// </summary>
+    public string QueryFor(string ring, string ns, Config.ClusterSpec cluster)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        var query = QueryFor(ring, ns);
+        return cluster.IsUnnamed ? query
+            : query.Replace("$cluster", cluster.Name, StringComparison.Ordinal).Replace("$region", cluster.Region ?? "", StringComparison.Ordinal);
+    }
+
     /// <summary>Whether a value keeps the bound (the bound itself passes).</summary>
     public bool Allows(double value) => Max is { } max ? value <= max : value >= Min!.Value;
 

@@ -17,7 +17,17 @@ public static class PolicySuite
         SharedFacts shared,
         IReadOnlyCollection<string>? knownSecretValues = null,
         IReadOnlyList<RenderedRing>? context = null) =>
-        Check(rings, shared, knownSecretValues, JudgeFleet(context ?? rings, shared));
+        Check(rings, _ => shared, knownSecretValues, JudgeFleet(context ?? rings, shared));
+
+    /// <summary>
+    /// All violations of <paramref name="rings"/> in <paramref name="fleet"/>: each render judged with the shared facts of its
+    /// cluster's region (<see cref="Fleet.RingFleet.SharedFor"/>), the fleet-wide rules over <paramref name="context"/>.
+    /// </summary>
+    public static IReadOnlyList<Violation> Check(IReadOnlyList<RenderedRing> rings, Fleet.RingFleet fleet, IReadOnlyList<RenderedRing>? context = null)
+    {
+        ArgumentNullException.ThrowIfNull(fleet);
+        return Check(rings, r => fleet.SharedFor(r.Config, r.Cluster), null, JudgeFleet(context ?? rings, fleet.Shared));
+    }
 
     /// <summary>What the fleet-wide rules found over a whole fleet's renders (each filtered to the rings judged).</summary>
     private sealed record FleetFindings(IReadOnlyList<Violation> Hostnames, IReadOnlyList<Violation> Credentials, IReadOnlyList<Violation> Queues);
@@ -57,26 +67,31 @@ public static class PolicySuite
         return b.ToString();
     }
 
-    private static IReadOnlyList<Violation> Check(IReadOnlyList<RenderedRing> rings, SharedFacts shared, IReadOnlyCollection<string>? knownSecretValues, FleetFindings wide)
+    private static IReadOnlyList<Violation> Check(IReadOnlyList<RenderedRing> rings, Func<RenderedRing, SharedFacts> sharedOf, IReadOnlyCollection<string>? knownSecretValues, FleetFindings wide)
     {
         var secrets = knownSecretValues ?? [];
         var found = new List<Violation>();
         foreach (var ring in rings)
         {
+            var shared = sharedOf(ring);
+            var own = new List<Violation>();
             foreach (var o in ring.Objects)
             {
-                found.AddRange(PodSecurity.CheckRestricted(o.Body));
+                own.AddRange(PodSecurity.CheckRestricted(o.Body));
             }
 
-            found.AddRange(NetworkPolicyCompleteness.Check(ring, shared));
-            found.AddRange(ProductionReadiness.Check(ring));
-            found.AddRange(SecretHygiene.Check(ring, shared, secrets));
+            own.AddRange(NetworkPolicyCompleteness.Check(ring, shared));
+            own.AddRange(ProductionReadiness.Check(ring));
+            own.AddRange(SecretHygiene.Check(ring, shared, secrets));
+            own.AddRange(HomeRegionPolicy.Check(ring));
+            // A cluster's own findings name their cluster (each cluster is judged on its own).
+            found.AddRange(ring.Cluster.IsUnnamed ? own : own.Select(v => v with { Object = $"{v.Object} in cluster {ring.Cluster.Name}" }));
         }
 
         var names = rings.Select(r => r.Ring).ToHashSet(StringComparer.Ordinal);
         found.AddRange(wide.Hostnames.Where(v => InRings(v, rings, names)));
         found.AddRange(wide.Credentials.Where(v => InRings(v, rings, names)));
-        found.AddRange(SharedPolicyIsolation.Check(SharedRenderer.IngressPolicies(shared), rings));
+        found.AddRange(rings.GroupBy(sharedOf).SelectMany(g => SharedPolicyIsolation.Check(SharedRenderer.IngressPolicies(g.Key), [.. g])));
         found.AddRange(wide.Queues.Where(v => InRings(v, rings, names)));
         return found;
     }
@@ -107,9 +122,11 @@ public static class PolicySuite
         var wide = renders is null ? JudgeFleet(rendered, fleet.Shared) : renders.Memo(rendered, FleetSignature, () => JudgeFleet(rendered, fleet.Shared));
         // A ring with clusters is judged per cluster (network-policy completeness, PSA, …), its messages naming the cluster.
         return rendered.Where(r => rings.Contains(r.Ring)).GroupBy(r => r.Ring, StringComparer.Ordinal).ToDictionary(g => g.Key,
-            g => (IReadOnlyList<string>)[.. g.SelectMany(r => Check([r], fleet.SharedFor(r.Config, r.Cluster), null, wide)
-                .Select(v => r.Cluster.IsUnnamed ? v.Message : $"{r.Cluster.Describe()}: {v.Message}"))], StringComparer.Ordinal);
+            g => (IReadOnlyList<string>)[.. Once(g.SelectMany(r => Check([r], _ => fleet.SharedFor(r.Config, r.Cluster), null, wide).Select(v => v.Message)), g.Count() > 1)], StringComparer.Ordinal);
     }
+
+    /// <summary>A ring with clusters is judged once per cluster: a fleet-wide finding about it is reported once, not per cluster.</summary>
+    private static IEnumerable<string> Once(IEnumerable<string> messages, bool clusters) => clusters ? messages.Distinct(StringComparer.Ordinal) : messages;
 
     private static bool InRings(Violation v, IReadOnlyList<RenderedRing> rings, HashSet<string> names) =>
         rings.Any(r => names.Contains(r.Ring) && r.Objects.Any(o => o.Id == v.Object || v.Object.StartsWith($"Secret {r.Namespace}/", StringComparison.Ordinal)));

@@ -82,6 +82,14 @@ public sealed class FakeStacks : IStackRunner
         return UpdateAsync(stack, progress, cancellationToken);
     }
 
+    /// <summary>Records the cluster a targeted update names (from its provider's URN); deploys nothing the outputs show.</summary>
+    public Task<StackChanges> UpdateTargetsAsync(StackId stack, IReadOnlyList<string> targets, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        var provider = targets.First(t => t.Contains("::pulumi:providers:kubernetes::", StringComparison.Ordinal));
+        Record($"update-targets {stack.Name} {provider[(provider.LastIndexOf("::kubernetes-", StringComparison.Ordinal) + "::kubernetes-".Length)..]}");
+        return Task.FromResult(new StackChanges(0, 1, 0, 0, 30));
+    }
+
     public async Task<StackChanges> UpdateAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken)
     {
         Record($"update {stack.Name}");

@@ -91,7 +91,7 @@ public sealed class FleetSession
         var names = selected.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
         var targets = every.Where(r => names.Contains(r.Ring)).ToList();
         using var phase = RunProfile.Phase("lint");
-        return (targets, PolicySuite.Check(targets, Fleet.Shared, context: every));
+        return (targets, PolicySuite.Check(targets, Fleet, context: every));
     }
 
     private string Known() => string.Join(", ", Fleet.Rings.Select(r => r.Name));

@@ -38,7 +38,24 @@ public static class OperationCommands
                 ?? throw new CommandException(ExitCodes.Usage, $"ring: '{name}' is not a ring of the registry");
             var data = new JsonObject { ["ring"] = name };
             var said = new List<string>();
-            if (!parse.GetValue(metrics) || parse.GetValue(url) is not null)
+            var clustered = (await ops.LoadFleetAsync(ct).ConfigureAwait(false)).Find(name) is { Config.HasClusters: true } withClusters ? withClusters : null;
+            if (clustered is not null && (!parse.GetValue(metrics) || parse.GetValue(url) is not null))
+            {
+                // Each cluster through its own address: --url with $cluster/$region, else the cluster's url.
+                ClusterVerification.CheckTemplate(parse.GetValue(url), clustered);
+                var checkedClusters = new JsonArray();
+                foreach (var cluster in clustered.Config.Clusters)
+                {
+                    var at = ClusterVerification.Url(parse.GetValue(url), cluster) ?? throw new CommandException(ExitCodes.Usage,
+                        $"verify {name}: {cluster.Describe()} has no address: give --url with $cluster or $region, or set its url in clusters");
+                    var report = await RingHealth.CheckAsync(context.Http, at, name, clustered.Config.PodLockPath, clustered.Config.Health.Custom, ct).ConfigureAwait(false);
+                    checkedClusters.Add(new JsonObject { ["cluster"] = cluster.Name, ["region"] = cluster.Region, ["url"] = report.Url, ["status"] = report.Status });
+                    said.Add($"{cluster.Describe()}: {report.Url} ok, ring {report.Ring}, lock {report.LockPath}");
+                }
+
+                data["clusters"] = checkedClusters;
+            }
+            else if (!parse.GetValue(metrics) || parse.GetValue(url) is not null)
             {
                 var custom = (await ops.LoadFleetAsync(ct).ConfigureAwait(false)).Find(name)?.Config.Health.Custom ?? [];
                 var report = await RingHealth.CheckAsync(context.Http, parse.GetValue(url) ?? $"http://{record.K8sService}", name, $"modules/manifests/{name}.lock.json", custom, ct).ConfigureAwait(false);

@@ -26,7 +26,7 @@ public static class PromoteCommands
         var sha = new Option<string?>("--sha256") { Description = "Artifact checksum, for a version no ring runs yet" };
         var approvedBy = CommonOptions.ApprovedBy();
         var overrides = CommonOptions.Override();
-        var url = new Option<string?>("--url") { Description = "Also verify the target's /api/health at this base URL after the update" };
+        var url = new Option<string?>("--url") { Description = "Also verify the target's /api/health at this base URL after the update (a ring with clusters: after each cluster, $cluster and $region substituted)" };
         var (yes, reason, dryRun, commit) = (CommonOptions.Yes(), CommonOptions.Reason(), CommonOptions.DryRun(), CommonOptions.Commit());
         var command = new Command("promote", "Promote a module version into a ring: gates, lock rewrite, stack update, verification") { module, from, to, version, sha, approvedBy, overrides, url, yes, reason, dryRun, commit };
         command.SetAction(async (parse, ct) =>
@@ -54,7 +54,7 @@ public static class PromoteCommands
         ring.CompletionSources.Add(CompletionCommand.Rings);
         var toVersion = new Option<string?>("--to-version") { Description = "Version to return to (default: the one before the last promotion)" };
         var approvedBy = CommonOptions.ApprovedBy();
-        var url = new Option<string?>("--url") { Description = "Also verify the ring's /api/health at this base URL after the update" };
+        var url = new Option<string?>("--url") { Description = "Also verify the ring's /api/health at this base URL after the update (a ring with clusters: after each cluster, $cluster and $region substituted)" };
         var (yes, reason, dryRun, commit) = (CommonOptions.Yes(), CommonOptions.Reason(), CommonOptions.DryRun(), CommonOptions.Commit());
         var command = new Command("rollback", "Return a module in a ring to a version it ran before and that is older (allowed in a freeze window; the log notes it)") { module, ring, toVersion, approvedBy, url, yes, reason, dryRun, commit };
         command.SetAction(async (parse, ct) =>
@@ -72,10 +72,15 @@ public static class PromoteCommands
         // The input first, from the files alone: a typo is named before a registry or a stack backend is needed.
         var fleet = FleetSession.Open(parse, globals, context, tenantsFromRegistry: true).Fleet;
         Promotion.Validate(request, fleet);
+        if (fleet.Find(request.To) is { } target)
+        {
+            ClusterVerification.CheckTemplate(url, target);
+        }
+
         await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
         Func<string, CancellationToken, Task>? verify = url is null ? null : async (ring, token) =>
             await RingHealth.CheckAsync(context.Http, url, ring, $"modules/manifests/{ring}.lock.json", fleet.Find(ring)?.Config.Health.Custom ?? [], token).ConfigureAwait(false);
-        var promotion = new Promotion(session.Operations, verify);
+        var promotion = new Promotion(session.Operations, verify, url);
         var json = parse.GetValue(globals.Json);
         if (dryRun)
         {

@@ -18,7 +18,7 @@ public static class RenderCommand
     {
         var rings = RingArgument.Create("Rings to render");
         var all = new Option<bool>("--all") { Description = "Render every ring" };
-        var output = new Option<string?>("--out") { Description = "Write DIR/<ring>/ (one file per object + kustomization.yaml) instead of printing" };
+        var output = new Option<string?>("--out") { Description = "Write DIR/<ring>/ (DIR/<ring>/<cluster>/ for a ring with clusters: one file per object + kustomization.yaml) instead of printing" };
         var command = new Command("render", "Render rings to Kubernetes YAML (kubectl kustomize DIR/<ring> builds them)") { rings, all, output };
         command.SetAction(parse =>
         {
@@ -32,7 +32,11 @@ public static class RenderCommand
             List<RenderedRing> rendered;
             using (RunProfile.Phase("render"))
             {
-                rendered = [.. RingRenderer.Render(selected, session.Fleet.Shared)];
+                // A ring with clusters renders once per cluster (its region's shared facts, its region's tenants).
+                var units = selected.SelectMany(r => r.Config.Clusters.Select(c => (Ring: r, Cluster: c))).ToList();
+                rendered = [.. units.All(u => u.Cluster.IsUnnamed)
+                    ? RingRenderer.Render(selected, session.Fleet.Shared)
+                    : Parallelism.Map(units, u => RingRenderer.Render(RingRenderer.ForCluster(u.Ring, u.Cluster), session.Fleet.SharedFor(u.Ring.Config, u.Cluster)))];
             }
 
             var json = parse.GetValue(globals.Json);
@@ -75,6 +79,7 @@ public static class RenderCommand
                     ["rings"] = new JsonArray([.. written.Select(w => (JsonNode?)new JsonObject
                     {
                         ["ring"] = w.Ring.Ring,
+                        ["cluster"] = w.Ring.Cluster.IsUnnamed ? null : w.Ring.Cluster.Name,
                         ["folder"] = w.Folder,
                         ["objects"] = w.Ring.Objects.Count,
                     })]),
@@ -85,7 +90,7 @@ public static class RenderCommand
                 var table = new Table().AddColumns("ring", "objects", "folder");
                 foreach (var (ring, folder) in written)
                 {
-                    table.AddRow(ring.Ring, ring.Objects.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(folder));
+                    table.AddRow(ring.Cluster.IsUnnamed ? ring.Ring : $"{ring.Ring} ({ring.Cluster.Describe()})", ring.Objects.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(folder));
                 }
 
                 context.Console.Write(table);
@@ -130,7 +135,10 @@ public static class RenderCommand
         return ExitCodes.Ok;
     }
 
-    private static string WriteRing(RenderedRing ring, string outDir) => WriteFolder(ring.Ring, RenderLayout.Files(ring), outDir);
+    /// <summary>DIR/&lt;ring&gt;/, or DIR/&lt;ring&gt;/&lt;cluster&gt;/ for each cluster of a ring with clusters (as the provider renders them under out/).</summary>
+    private static string WriteRing(RenderedRing ring, string outDir) => ring.Cluster.IsUnnamed
+        ? WriteFolder(ring.Ring, RenderLayout.Files(ring), outDir)
+        : WriteFolder(ring.Cluster.Name, RenderLayout.Files(ring), Directory.CreateDirectory(Path.Combine(outDir, ring.Ring)).FullName);
 
     /// <summary>
     /// Writes the files into a fresh sibling folder, then swaps it in, so a folder is never half old, half new. A file

@@ -85,13 +85,17 @@ public static class StatusCommand
 
         var now = await ops.Registry.NowAsync(ct).ConfigureAwait(false);
         var records = (await ops.Registry.ListRingsAsync(ct).ConfigureAwait(false)).ToDictionary(r => r.Name, StringComparer.Ordinal);
+        var rollouts = (await ops.Registry.ClusterRolloutsAsync(ct).ConfigureAwait(false)).ToDictionary(r => (r.Ring, r.Cluster));
         var lines = new List<RingLine>();
         foreach (var ring in rings)
         {
             var last = (await ops.Log.HistoryAsync(ring.Name, null, null, 1, ct).ConfigureAwait(false)).FirstOrDefault();
             var record = records.GetValueOrDefault(ring.Name);
             lines.Add(new RingLine(ring, record?.TenantCount ?? ring.Config.Tenants.Count, ring.Config.FreezeWindows.FirstOrDefault(w => w.Contains(now)),
-                record is { Held: true } ? record.HeldReason ?? "held" : null, last is null ? null : (last.Summary, now - last.StartedAt)));
+                record is { Held: true } ? record.HeldReason ?? "held" : null, last is null ? null : (last.Summary, now - last.StartedAt))
+            {
+                Clusters = [.. ring.Config.HasClusters ? ring.Config.Clusters.Select(c => ClusterLine.Of(ring, c, rollouts.GetValueOrDefault((ring.Name, c.Name)), now)) : []],
+            });
         }
 
         return (cells, lines);
@@ -118,7 +122,31 @@ public static class StatusCommand
         }
     }
 
-    public sealed record RingLine(RingDefinition Ring, int Tenants, RingInfra.Core.Config.FreezeWindow? Frozen, string? Held, (string Summary, TimeSpan Age)? Last);
+    public sealed record RingLine(RingDefinition Ring, int Tenants, RingInfra.Core.Config.FreezeWindow? Frozen, string? Held, (string Summary, TimeSpan Age)? Last)
+    {
+        /// <summary>Each cluster's state, in rollout order (empty for a ring without clusters).</summary>
+        public IReadOnlyList<ClusterLine> Clusters { get; init; } = [];
+    }
+
+    /// <summary>
+    /// One cluster of a ring: <c>current</c> (its last update brought the ring's lock), <c>behind</c> (an older lock),
+    /// <c>failed</c> (its last update or verification failed: the rollout stopped there) or <c>never</c> (not updated yet).
+    /// </summary>
+    public sealed record ClusterLine(string Cluster, string Region, string State, string? LockHash, string? Message, TimeSpan? Age)
+    {
+        public static ClusterLine Of(RingDefinition ring, RingInfra.Core.Config.ClusterSpec cluster, RingCtl.Registry.ClusterRollout? rollout, DateTimeOffset now) =>
+            rollout is null ? new(cluster.Name, cluster.Region ?? "", "never", null, null, null)
+            : new(cluster.Name, cluster.Region ?? "", rollout.State == "failed" ? "failed" : rollout.LockHash == ring.Lock.Hash ? "current" : "behind",
+                rollout.LockHash, rollout.Message, now - new DateTimeOffset(DateTime.SpecifyKind(rollout.At, DateTimeKind.Utc)));
+
+        public string Text => State switch
+        {
+            "never" => $"{Cluster} ({Region}): not updated yet",
+            "failed" => $"{Cluster} ({Region}): FAILED {PromotionState.Duration(Age!.Value)} ago: {Message}",
+            "behind" => $"{Cluster} ({Region}): behind, runs lock {LockHash?[..Math.Min(19, LockHash.Length)]} (updated {PromotionState.Duration(Age!.Value)} ago)",
+            _ => $"{Cluster} ({Region}): current (updated {PromotionState.Duration(Age!.Value)} ago)",
+        };
+    }
 
     private static int TerminalWidth()
     {
@@ -233,6 +261,10 @@ public static class StatusCommand
 
             parts.Add(l.Last is { } last ? $"last {last.Summary}, {PromotionState.Duration(last.Age)} ago" : "no operation yet");
             AppendWrapped(sb, $"{l.Ring.Name}: {string.Join("; ", parts)}", width);
+            foreach (var c in l.Clusters)
+            {
+                AppendWrapped(sb, "  ↳ " + c.Text, width);
+            }
         }
 
         return sb.ToString();
@@ -276,6 +308,15 @@ public static class StatusCommand
             ["held"] = l.Held,
             ["lastOperation"] = l.Last?.Summary,
             ["lastOperationAgeSeconds"] = l.Last is { } last ? (long)last.Age.TotalSeconds : null,
+            ["clusters"] = new JsonArray([.. l.Clusters.Select(c => (JsonNode?)new JsonObject
+            {
+                ["cluster"] = c.Cluster,
+                ["region"] = c.Region,
+                ["state"] = c.State,
+                ["lockHash"] = c.LockHash,
+                ["message"] = c.Message,
+                ["ageSeconds"] = c.Age is { } age ? (long)age.TotalSeconds : null,
+            })]),
         })]),
         ["modules"] = new JsonArray([.. modules.Select(m => (JsonNode?)new JsonObject
         {

@@ -96,14 +96,26 @@ public static class TenantCommands
     private static Command Assign(CliContext context, GlobalOptions globals)
     {
         var name = new Argument<string>("tenant") { Description = "The tenant to move" };
-        var ring = new Argument<string>("ring") { Description = "The ring to move it to" };
+        var ring = new Argument<string?>("ring") { Description = "The ring to move it to (leave it out with --region)", Arity = ArgumentArity.ZeroOrOne };
+        var region = new Option<string?>("--region") { Description = "Change the tenant's home region instead (a region of its ring's clusters, or 'none'): only the Ingresses of the clusters involved change" };
         var yes = CommonOptions.Yes();
         var reason = CommonOptions.Reason();
         var dryRun = CommonOptions.DryRun();
         var commit = CommonOptions.Commit();
-        var command = new Command("assign", "Move a tenant to a ring: registry compare-and-set, then the target stack, then the source stack") { name, ring, yes, reason, dryRun, commit };
+        var command = new Command("assign", "Move a tenant to a ring (registry compare-and-set, then the target stack, then the source stack), or with --region change its home region") { name, ring, region, yes, reason, dryRun, commit };
         command.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(region) is { } home)
+            {
+                return await AssignRegionAsync(context, globals, parse, parse.GetValue(name)!, parse.GetValue(ring), TenantRegion.Parse(home),
+                    (parse.GetValue(yes), parse.GetValue(reason)!, parse.GetValue(dryRun), parse.GetValue(commit)), ct).ConfigureAwait(false);
+            }
+
+            if (parse.GetValue(ring) is null)
+            {
+                throw new CommandException(ExitCodes.Usage, "tenant assign: give the ring to move the tenant to, or --region to change its home region");
+            }
+
             await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
             var move = new TenantMove(session.Operations);
             var plan = await move.PlanAsync(parse.GetValue(name)!, parse.GetValue(ring)!, ct).ConfigureAwait(false);
@@ -136,6 +148,45 @@ public static class TenantCommands
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary><c>tenant assign &lt;tenant&gt; --region R</c>: the tenant's home region (it stays in its ring).</summary>
+    private static async Task<int> AssignRegionAsync(CliContext context, GlobalOptions globals, ParseResult parse, string tenant, string? ring, string? region,
+        (bool Yes, string Reason, bool DryRun, bool Commit) o, CancellationToken ct)
+    {
+        await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
+        var change = new TenantRegion(session.Operations);
+        var current = await session.Operations.Registry.RingOfTenantAsync(tenant, ct).ConfigureAwait(false);
+        if (ring is not null && current is not null && ring != current)
+        {
+            throw new CommandException(ExitCodes.Usage, $"tenant assign {tenant} {ring} --region: one change at a time; {tenant} is in {current}: move it first (tenant assign {tenant} {ring}), then set its home region");
+        }
+
+        var plan = await change.PlanAsync(tenant, region, ct).ConfigureAwait(false);
+        var json = parse.GetValue(globals.Json);
+        if (plan is null)
+        {
+            Report(context, json, new JsonObject { ["tenant"] = tenant, ["region"] = region, ["changed"] = false }, $"{tenant}'s home region is already {region ?? TenantRegion.None}: nothing to do");
+            return ExitCodes.Ok;
+        }
+
+        var data = new JsonObject { ["tenant"] = tenant, ["ring"] = plan.Ring, ["from"] = plan.From, ["to"] = plan.To };
+        if (o.DryRun)
+        {
+            var changes = TenantRegion.Changes(await session.Operations.LoadFleetAsync(ct).ConfigureAwait(false), plan);
+            data["dryRun"] = true;
+            data["changes"] = JsonOutput.Strings(changes.Select(c => c.Summary));
+            Report(context, json, data, $"would {plan.What}; objects that change:{(changes.Count == 0 ? " none" : string.Concat(changes.Select(c => $"\n  {c.Summary} {string.Join(", ", c.Paths)}")))}");
+            return ExitCodes.Ok;
+        }
+
+        var written = RepositoryChanges.Begin(session.Root, o.Commit);
+        Confirmation.Require(context, $"{plan.What}?", o.Yes);
+        var id = await change.RunAsync(plan, o.Reason, ct).ConfigureAwait(false);
+        data["operation"] = id;
+        data["changed"] = true;
+        Done(context, json, data, $"{plan.What} (operation #{id})", written, $"region({tenant}): {plan.From ?? TenantRegion.None} → {plan.To ?? TenantRegion.None}", session.Operations.Actor);
+        return ExitCodes.Ok;
     }
 
     private static Command Show(CliContext context, GlobalOptions globals)

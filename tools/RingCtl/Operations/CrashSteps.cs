@@ -40,6 +40,10 @@ public static class CrashSteps
     public const string WaveSourceUpdated = "waves.source-updated";
     public const string WaveClosed = "waves.wave-closed";
     public const string WavesClosed = "waves.closed";
+    public const string ClusterUpdated = "cluster.updated";
+    public const string RegionRegistryCommitted = "region.registry-committed";
+    public const string RegionUpdated = "region.updated";
+    public const string RegionClosed = "region.closed";
 
     /// <summary>Promotion and rollback share one path; their steps carry the operation's kind.</summary>
     public static string Promotion(bool rollback, string step) => $"{(rollback ? "rollback" : "promote")}.{step}";
@@ -59,5 +63,6 @@ public static class CrashSteps
         TenantAddCommitted, TenantAddSharedUpdated, TenantAddUpdated,
         TenantRemoveCommitted, TenantRemoveUpdated,
         WavesIntent, WaveRegistryCommitted, WaveTargetUpdated, WaveSourceUpdated, WaveClosed, WavesClosed,
+        ClusterUpdated, RegionRegistryCommitted, RegionUpdated, RegionClosed,
     ];
 }

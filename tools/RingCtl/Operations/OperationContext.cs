@@ -120,18 +120,85 @@ public sealed class OperationContext
         Load(await AssignmentsAsync(ct).ConfigureAwait(false));
 
     /// <summary>
-    /// The one way a ring stack is updated: select it, write what the registry holds (tenants, default, active)
-    /// into its stack config where the file differs — the Automation API runner writes it to
+    /// The one way a ring stack is updated: select it, write what the registry holds (tenants, their home regions,
+    /// default, active) into its stack config where the file differs — the Automation API runner writes it to
     /// <c>Pulumi.&lt;ring&gt;.yaml</c> — then update. An update can never deploy a tenant list the registry does
     /// not hold, whatever the file said.
+    /// <para>
+    /// A ring with clusters is updated one cluster at a time, in its <c>clusters</c> order (doc 003: a failing region
+    /// halts the rest): a targeted update of each cluster but the last (<see cref="ClusterResources.Targets"/>), then a
+    /// plain update, which brings the last cluster and refreshes the stack's outputs. After each cluster
+    /// <paramref name="afterCluster"/> runs (a promotion verifies the cluster there); the first failure stops the
+    /// rollout and names the cluster (<see cref="ClusterRolloutException"/>). Each cluster's outcome is recorded for <c>status</c>.
+    /// </para>
     /// </summary>
-    public async Task UpdateRingAsync(string ring, CancellationToken ct)
+    public async Task UpdateRingAsync(string ring, CancellationToken ct, Func<ClusterSpec, CancellationToken, Task>? afterCluster = null)
     {
         var stack = StackId.Ring(ring);
         await Stacks.SelectOrCreateAsync(stack, ct).ConfigureAwait(false);
         await WriteAssignmentAsync(ring, ct).ConfigureAwait(false);
-        Progress.Report($"updating {stack}");
-        await Stacks.UpdateAsync(stack, Progress, ct).ConfigureAwait(false);
+        var definition = FleetLoader.LoadOne(new DirectoryFiles(Root), ring, []);
+        if (definition is not { Config.HasClusters: true })
+        {
+            // No clusters (or files that do not validate: the engine reports them): one plain update, as always.
+            Progress.Report($"updating {stack}");
+            await Stacks.UpdateAsync(stack, Progress, ct).ConfigureAwait(false);
+            if (afterCluster is not null)
+            {
+                await afterCluster(ClusterSpec.Unnamed, ct).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        var clusters = definition.Config.Clusters;
+        for (var i = 0; i < clusters.Count; i++)
+        {
+            var cluster = clusters[i];
+            Progress.Report($"updating {stack}: {cluster.Describe()}, {i + 1} of {clusters.Count}");
+            try
+            {
+                await (i < clusters.Count - 1
+                    ? Stacks.UpdateTargetsAsync(stack, ClusterResources.Targets(ConfigKeys.Project, ring, definition.Config, cluster), Progress, ct)
+                    : Stacks.UpdateAsync(stack, Progress, ct)).ConfigureAwait(false);
+                if (i < clusters.Count - 1)
+                {
+                    CrashPoint(CrashSteps.ClusterUpdated);
+                }
+
+                if (afterCluster is not null)
+                {
+                    await afterCluster(cluster, ct).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await Registry.RecordClusterAsync(ring, cluster, definition.Lock.Hash, e.Message, CancellationToken.None).ConfigureAwait(false);
+                throw new ClusterRolloutException(ring, cluster, i, clusters.Count, e);
+            }
+
+            await Registry.RecordClusterAsync(ring, cluster, definition.Lock.Hash, null, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Refuses, before anything changes (exit 2), to pin tenants to a ring that has no cluster in their home region (doc 004:
+    /// a tenant is served only in its home region). The ring's clusters come from its files, the home regions from the registry.
+    /// </summary>
+    public async Task RefuseUnservedHomesAsync(string what, string ring, IReadOnlyCollection<string> tenants, CancellationToken ct)
+    {
+        var homes = await Registry.HomeRegionsAsync(ct).ConfigureAwait(false);
+        var homed = tenants.Where(homes.ContainsKey).ToList();
+        if (homed.Count == 0 || FleetLoader.LoadOne(new DirectoryFiles(Root), ring, []) is not { } target)
+        {
+            return;
+        }
+
+        var refused = homed.Select(t => RingInfra.Core.Tenants.HomeRegions.RefuseMove(target.Config, t, homes[t])).OfType<string>().ToList();
+        if (refused.Count > 0)
+        {
+            throw new CommandException(ExitCodes.Usage, $"{what}: {refused[0]}{(refused.Count > 1 ? $"; and {refused.Count - 1} more tenant(s) homed outside {ring}'s regions" : "")}; nothing was changed");
+        }
     }
 
     /// <summary>
@@ -166,10 +233,9 @@ public sealed class OperationContext
         }
 
         var stack = StackId.Ring(ring);
-        var record = await Registry.FindRingAsync(ring, ct).ConfigureAwait(false)
+        var assignment = await Registry.AssignmentAsync(ring, ct).ConfigureAwait(false)
             ?? throw new CommandException(ExitCodes.Usage, $"ring: '{ring}' is not a ring of the registry (ringctl ring add creates one)");
-        var tenants = (await Registry.TenantsAsync(ring, ct).ConfigureAwait(false)).Select(t => t.Tenant).ToList();
-        foreach (var (key, json) in Assignments.Writes(StackConfigFile.ReadAssignment(Root, stack), new RingAssignment(tenants, record.IsDefault, record.IsActive)))
+        foreach (var (key, json) in Assignments.Writes(StackConfigFile.ReadAssignment(Root, stack), assignment))
         {
             await Set(stack, $"{ConfigKeys.Project}:{key}", json, ct).ConfigureAwait(false);
         }

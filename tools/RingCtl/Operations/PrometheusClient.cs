@@ -72,15 +72,24 @@ public sealed class PrometheusClient
         }
     }
 
-    /// <summary>Every metric gate of <paramref name="ring"/> judged over [<paramref name="from"/>, <paramref name="to"/>].</summary>
-    public async Task<IReadOnlyList<MetricVerdict>> JudgeAsync(RingDefinition ring, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    /// <summary>
+    /// Every metric gate of <paramref name="ring"/> judged over [<paramref name="from"/>, <paramref name="to"/>]: for a ring with
+    /// clusters, every gate in every cluster (or only in <paramref name="only"/>), each query with <c>$cluster</c> and
+    /// <c>$region</c> substituted and each verdict naming its cluster.
+    /// </summary>
+    public async Task<IReadOnlyList<MetricVerdict>> JudgeAsync(RingDefinition ring, DateTimeOffset from, DateTimeOffset to, CancellationToken ct, RingInfra.Core.Config.ClusterSpec? only = null)
     {
+        ArgumentNullException.ThrowIfNull(ring);
         var verdicts = new List<MetricVerdict>();
-        foreach (var gate in ring.Config.Gates.Metrics)
+        foreach (var cluster in only is null ? ring.Config.Clusters : [only])
         {
-            var steps = MetricJudge.Steps(from, to, gate.Step);
-            var samples = await QueryRangeAsync(gate.Name, gate.QueryFor(ring.Name, ring.Config.Namespace), steps[0], steps[^1], gate.Step, ct).ConfigureAwait(false);
-            verdicts.Add(MetricJudge.Judge(ring.Name, gate, from, to, samples));
+            var subject = cluster.IsUnnamed ? ring.Name : $"{ring.Name} in {cluster.Describe()}";
+            foreach (var gate in ring.Config.Gates.Metrics)
+            {
+                var steps = MetricJudge.Steps(from, to, gate.Step);
+                var samples = await QueryRangeAsync(gate.Name, gate.QueryFor(ring.Name, ring.Config.Namespace, cluster), steps[0], steps[^1], gate.Step, ct).ConfigureAwait(false);
+                verdicts.Add(MetricJudge.Judge(subject, gate, from, to, samples));
+            }
         }
 
         return verdicts;

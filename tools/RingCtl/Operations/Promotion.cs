@@ -18,13 +18,19 @@ public sealed class Promotion
 {
     private readonly OperationContext _ctx;
     private readonly Func<string, CancellationToken, Task>? _verify;
+    private readonly string? _url;
 
     /// <param name="context">The operation's dependencies.</param>
     /// <param name="verify">Extra health verification of the target after the update (e.g. /api/health), or null.</param>
-    public Promotion(OperationContext context, Func<string, CancellationToken, Task>? verify = null)
+    /// <param name="url">
+    /// <c>--url</c>: for a target with clusters, each cluster's address (<c>$cluster</c>, <c>$region</c> substituted; else its
+    /// configured <c>url</c>), verified after that cluster's update (<see cref="ClusterVerification"/>).
+    /// </param>
+    public Promotion(OperationContext context, Func<string, CancellationToken, Task>? verify = null, string? url = null)
     {
         _ctx = context;
         _verify = verify;
+        _url = url;
     }
 
     /// <summary>
@@ -273,6 +279,9 @@ public sealed class Promotion
             throw await guard.RefuseAsync(Intent(first), first.What, first.Decision, ct).ConfigureAwait(false);
         }
 
+        // A ring with clusters is verified cluster by cluster; what that needs (a Prometheus for its gates, an --url that
+        // tells its clusters apart) is checked here, before anything changes.
+        var afterCluster = ClusterVerification.For(_ctx, first.Target, _url);
         _ctx.RequireStacks();
         await using var lease = await _ctx.LeaseAsync([request.To], ct).ConfigureAwait(false);
         var plan = await PlanAsync(request, ct).ConfigureAwait(false);
@@ -282,7 +291,7 @@ public sealed class Promotion
         }
 
         beforeRun(plan);
-        return (plan, await RunAsync(plan, lease, ct).ConfigureAwait(false));
+        return (plan, await RunAsync(plan, lease, afterCluster, ct).ConfigureAwait(false));
     }
 
     private OperationIntent Intent(Plan plan) => ChangeGuard.Record(new OperationIntent(plan.Request.IsRollback ? "rollback" : "promote",
@@ -301,7 +310,7 @@ public sealed class Promotion
         },
     }, plan.Decision);
 
-    private async Task<long> RunAsync(Plan plan, Lease lease, CancellationToken ct)
+    private async Task<long> RunAsync(Plan plan, Lease lease, Func<RingInfra.Core.Config.ClusterSpec, CancellationToken, Task>? afterCluster, CancellationToken ct)
     {
         var target = plan.Target.Name;
         var id = await _ctx.Log.BeginAsync(Intent(plan), ct).ConfigureAwait(false);
@@ -324,11 +333,11 @@ public sealed class Promotion
             await _ctx.Log.StepAsync(id, "lock written", ct).ConfigureAwait(false);
             OperationContext.CrashPoint(CrashSteps.Promotion(plan.Request.IsRollback, "lock-written"));
             step = $"update {target}";
-            await _ctx.UpdateRingAsync(target, ct).ConfigureAwait(false);
+            await _ctx.UpdateRingAsync(target, ct, afterCluster).ConfigureAwait(false);
             OperationContext.CrashPoint(CrashSteps.Promotion(plan.Request.IsRollback, "updated"));
             step = "verify";
             await _ctx.Log.StepAsync(id, step, ct).ConfigureAwait(false);
-            await VerifyAsync(target, next, ct).ConfigureAwait(false);
+            await VerifyAsync(target, next, plan.Target.Config.HasClusters, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -343,7 +352,7 @@ public sealed class Promotion
         return id;
     }
 
-    private async Task VerifyAsync(string ring, ModuleLock next, CancellationToken ct)
+    private async Task VerifyAsync(string ring, ModuleLock next, bool verifiedPerCluster, CancellationToken ct)
     {
         var hash = await StackOutputs.StringAsync(_ctx.Stacks, StackId.Ring(ring), "lockHash", ct).ConfigureAwait(false);
         if (hash != next.Hash)
@@ -351,7 +360,8 @@ public sealed class Promotion
             throw new InvalidOperationException($"verification: {ring} exports lockHash {hash ?? "nothing"}, expected {next.Hash}");
         }
 
-        if (_verify is not null)
+        // A ring with clusters was verified cluster by cluster during its rollout (ClusterVerification).
+        if (_verify is not null && !verifiedPerCluster)
         {
             await _verify(ring, ct).ConfigureAwait(false);
         }

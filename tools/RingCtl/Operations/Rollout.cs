@@ -99,6 +99,8 @@ public sealed class Rollout
     {
         var ordered = Order(rings);
         var names = ordered.Select(r => r.Name).ToList();
+        // A ring with clusters is verified after each cluster (each cluster's url, its metric gates): what that needs is checked first.
+        var verifiers = ordered.ToDictionary(r => r.Name, r => ClusterVerification.For(_ctx, r, null), StringComparer.Ordinal);
         var (lease, intent) = await GateAndLeaseAsync(ChangePath.Up, "up", rings, consent, reason, ct).ConfigureAwait(false);
         await using var _ = lease;
         var id = await _ctx.Log.BeginAsync(intent, ct).ConfigureAwait(false);
@@ -118,7 +120,7 @@ public sealed class Rollout
         {
             try
             {
-                await UpdateRingAsync(id, ring.Name, ct).ConfigureAwait(false);
+                await UpdateRingAsync(id, ring.Name, ct, verifiers[ring.Name]).ConfigureAwait(false);
                 var hash = await StackOutputs.StringAsync(_ctx.Stacks, StackId.Ring(ring.Name), "lockHash", ct).ConfigureAwait(false);
                 if (hash != ring.Lock.Hash)
                 {
@@ -272,10 +274,10 @@ public sealed class Rollout
         return (id, revision);
     }
 
-    private async Task UpdateRingAsync(long id, string ring, CancellationToken ct)
+    private async Task UpdateRingAsync(long id, string ring, CancellationToken ct, Func<RingInfra.Core.Config.ClusterSpec, CancellationToken, Task>? afterCluster = null)
     {
         await _ctx.Log.StepAsync(id, $"update {ring}", ct).ConfigureAwait(false);
-        await _ctx.UpdateRingAsync(ring, ct).ConfigureAwait(false);
+        await _ctx.UpdateRingAsync(ring, ct, afterCluster).ConfigureAwait(false);
     }
 
     /// <summary>

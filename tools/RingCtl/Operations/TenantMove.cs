@@ -40,6 +40,11 @@ public sealed class TenantMove
             throw new CommandException(ExitCodes.Usage, $"ring: '{to}' is retired (inactive); tenants can only be assigned to active rings");
         }
 
+        if (from != to)
+        {
+            await _ctx.RefuseUnservedHomesAsync($"assign {tenant} to {to}", to, [tenant], ct).ConfigureAwait(false);
+        }
+
         return from == to ? null : new Plan(tenant, from, to);
     }
 

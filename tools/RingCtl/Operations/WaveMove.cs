@@ -85,6 +85,7 @@ public sealed class WaveMove
         }
 
         var moves = chosen.Where(t => ringOf[t] != to).Select(t => new TenantMoveSpec(t, ringOf[t], to)).ToList();
+        await _ctx.RefuseUnservedHomesAsync($"move to {to}", to, [.. moves.Select(m => m.Tenant)], ct).ConfigureAwait(false);
         var waves = TenantWaves.Split(moves, waveSize);
         return new Plan(waves, 1, waves.Count, waveSize, [.. chosen.Where(t => ringOf[t] == to)]);
     }

@@ -251,12 +251,113 @@ public sealed class RingRegistry
             new { name, held = reason is not null, reason }, cancellationToken: ct)).ConfigureAwait(false);
     }
 
-    /// <summary>What the registry holds for every ring: tenants, default, active (the one source of truth for them).</summary>
+    /// <summary>What the registry holds for every ring: tenants (with their home regions), default, active (the one source of truth for them).</summary>
     public async Task<IReadOnlyDictionary<string, RingAssignment>> AssignmentsAsync(CancellationToken ct)
     {
         var rings = await ListRingsAsync(ct).ConfigureAwait(false);
         var tenants = (await TenantsAsync(null, ct).ConfigureAwait(false)).ToLookup(t => t.Ring, t => t.Tenant);
-        return rings.ToDictionary(r => r.Name, r => new RingAssignment([.. tenants[r.Name].Order(StringComparer.Ordinal)], r.IsDefault, r.IsActive), StringComparer.Ordinal);
+        var homes = await HomeRegionsAsync(ct).ConfigureAwait(false);
+        return rings.ToDictionary(r => r.Name, r => Assignment(r, [.. tenants[r.Name]], homes), StringComparer.Ordinal);
+    }
+
+    /// <summary>One ring's assignment as the registry holds it (what its stack file is told before an update).</summary>
+    public async Task<RingAssignment?> AssignmentAsync(string ring, CancellationToken ct)
+    {
+        var record = await FindRingAsync(ring, ct).ConfigureAwait(false);
+        if (record is null)
+        {
+            return null;
+        }
+
+        var tenants = (await TenantsAsync(ring, ct).ConfigureAwait(false)).Select(t => t.Tenant).ToList();
+        return Assignment(record, tenants, await HomeRegionsAsync(ct).ConfigureAwait(false));
+    }
+
+    private static RingAssignment Assignment(RingRecord ring, IReadOnlyList<string> tenants, IReadOnlyDictionary<string, string> homes) =>
+        new([.. tenants.Order(StringComparer.Ordinal)], ring.IsDefault, ring.IsActive)
+        {
+            Regions = new SortedDictionary<string, string>(tenants.Where(homes.ContainsKey).ToDictionary(t => t, t => homes[t], StringComparer.Ordinal), StringComparer.Ordinal),
+        };
+
+    /// <summary>Every tenant's home region, for the tenants that have one (doc 004).</summary>
+    public async Task<IReadOnlyDictionary<string, string>> HomeRegionsAsync(CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return (await c.QueryAsync<(string, string)>(new CommandDefinition("select name, home_region from tenants where home_region is not null", cancellationToken: ct)).ConfigureAwait(false))
+            .ToDictionary(t => t.Item1, t => t.Item2, StringComparer.Ordinal);
+    }
+
+    /// <summary>The tenant's ring and home region (null region: none), or null when the tenant is not registered.</summary>
+    public async Task<(string Ring, string? Region)?> TenantHomeAsync(string tenant, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var row = await c.QuerySingleOrDefaultAsync<(string, string?)?>(new CommandDefinition(
+            "select r.name, t.home_region from tenants t join module_rings r on r.id = t.module_ring_id where t.name = @tenant", new { tenant }, cancellationToken: ct)).ConfigureAwait(false);
+        return row;
+    }
+
+    /// <summary>
+    /// Compare-and-set: gives <paramref name="tenant"/> the home region <paramref name="to"/> (null: none) only while it is
+    /// still in <paramref name="ring"/> with the home region <paramref name="from"/>, and writes the intent row — one statement.
+    /// Returns the operation id, or null when the tenant changed meanwhile.
+    /// </summary>
+    public async Task<long?> SetHomeRegionAsync(string tenant, string ring, string? from, string? to, OperationIntent intent, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return await c.ExecuteScalarAsync<long?>(new CommandDefinition("""
+            with changed as (
+                update tenants set home_region = @toRegion, updated_at = now()
+                where name = @tenant and module_ring_id = (select id from module_rings where name = @ring) and home_region is not distinct from @fromRegion::text
+                returning 1)
+            insert into operations (kind, rings, tenant, from_value, to_value, actor, reason, details)
+            select @Kind, @Rings, @Tenant, @From, @To, @Actor, @Reason, @Details::jsonb from changed
+            returning id
+            """, new
+        {
+            tenant,
+            ring,
+            fromRegion = from,
+            toRegion = to,
+            intent.Kind,
+            Rings = intent.Rings.ToArray(),
+            intent.Tenant,
+            From = intent.From,
+            To = intent.To,
+            intent.Actor,
+            intent.Reason,
+            Details = System.Text.Json.JsonSerializer.Serialize(intent.Details),
+        }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    /// <summary>Puts a home region back after a failed change (compare-and-set) and closes the operation, in one transaction.</summary>
+    public async Task RevertHomeRegionAsync(string tenant, string? from, string? to, long operationId, string error, CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await c.ExecuteAsync(new CommandDefinition("update tenants set home_region = @from, updated_at = now() where name = @tenant and home_region is not distinct from @to::text",
+            new { tenant, from, to }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        await OperationLog.CloseAsync(c, tx, operationId, "failed", error, ct).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Records what one cluster of a ring received: the lock it was updated to, or the failure of its update.</summary>
+    public async Task RecordClusterAsync(string ring, RingInfra.Core.Config.ClusterSpec cluster, string lockHash, string? failure, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await c.ExecuteAsync(new CommandDefinition("""
+            insert into cluster_rollouts (ring, cluster, region, lock_hash, state, message, at) values (@ring, @Name, @Region, @lockHash, @state, @failure, now())
+            on conflict (ring, cluster) do update set region = excluded.region, lock_hash = excluded.lock_hash, state = excluded.state, message = excluded.message, at = excluded.at
+            """, new { ring, cluster.Name, Region = cluster.Region ?? "", lockHash, state = failure is null ? "updated" : "failed", failure }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    /// <summary>Each cluster's last rollout: ring, cluster, region, lock hash, state (updated/failed), message, when.</summary>
+    public async Task<IReadOnlyList<ClusterRollout>> ClusterRolloutsAsync(CancellationToken ct)
+    {
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return [.. await c.QueryAsync<ClusterRollout>(new CommandDefinition(
+            "select ring as Ring, cluster as Cluster, region as Region, lock_hash as LockHash, state as State, message as Message, at as At from cluster_rollouts order by ring, cluster",
+            cancellationToken: ct)).ConfigureAwait(false)];
     }
 
     /// <summary>When the module's current version landed in the ring (null when never recorded).</summary>
@@ -361,8 +462,8 @@ public sealed class RingRegistry
                 """, new { cfg.Name, cfg.DisplayName, cfg.Description, cfg.LockPath, cfg.Namespace, Service = $"nginx.{cfg.Namespace}.svc.cluster.local", cfg.HostnameSegment, cfg.PromotionOrder, cfg.Active, cfg.IsDefault }, tx, cancellationToken: ct)).ConfigureAwait(false);
             foreach (var tenant in cfg.Tenants)
             {
-                await c.ExecuteAsync(new CommandDefinition("insert into tenants (name, module_ring_id) select @tenant, id from module_rings where name = @ring",
-                    new { tenant, ring = cfg.Name }, tx, cancellationToken: ct)).ConfigureAwait(false);
+                await c.ExecuteAsync(new CommandDefinition("insert into tenants (name, module_ring_id, home_region) select @tenant, id, @home from module_rings where name = @ring",
+                    new { tenant, ring = cfg.Name, home = cfg.TenantRegions.TryGetValue(tenant, out var home) ? home : null }, tx, cancellationToken: ct)).ConfigureAwait(false);
                 tenants++;
             }
 
@@ -386,3 +487,6 @@ public sealed class RingRegistry
         return new SeedResult(fleet.Rings.Count, tenants, landings, fromHistory);
     }
 }
+
+/// <summary>What one cluster of a ring last received (<see cref="RingRegistry.RecordClusterAsync"/>).</summary>
+public sealed record ClusterRollout(string Ring, string Cluster, string Region, string LockHash, string State, string? Message, DateTime At);

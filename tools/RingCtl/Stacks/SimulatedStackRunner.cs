@@ -87,6 +87,17 @@ public sealed class SimulatedStackRunner : IStackRunner
         return UpdateAsync(stack, progress, cancellationToken);
     }
 
+    /// <summary>
+    /// A targeted update of one cluster: logged with its targets; the stack's outputs stay as they were (the engine does
+    /// not refresh outputs in a targeted update; the ring's last cluster is a plain update, which does).
+    /// </summary>
+    public Task<StackChanges> UpdateTargetsAsync(StackId stack, IReadOnlyList<string> targets, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        Log($"update-targets {stack.Name} {string.Join(' ', targets)}");
+        progress.Report($"(simulated) {stack} updated: {targets.Count} target(s) and their dependents");
+        return Task.FromResult(new StackChanges(0, 1, 0, 0, 0));
+    }
+
     public Task<StackChanges> UpdateAsync(StackId stack, IProgress<string> progress, CancellationToken cancellationToken)
     {
         Log($"update {stack.Name}");
