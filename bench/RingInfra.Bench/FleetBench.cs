@@ -51,7 +51,7 @@ public static class FleetBench
         var load = Measure.Ms(() => fleet = FleetLoader.Load(new DirectoryFiles(dir)));
         var render = Measure.Ms(() => rendered = RingRenderer.RenderAll(fleet!));
         IReadOnlyList<Violation>? violations = null;
-        var lint = Measure.Ms(() => violations = PolicySuite.Check(rendered!, fleet!.Shared));
+        var lint = Measure.Ms(() => violations = PolicySuite.Check(rendered!, fleet!));
         var bytes = 0L;
         var yaml = Measure.Ms(() => bytes = rendered!.Sum(r => RenderLayout.Files(r).Sum(f => (long)f.Value.Length)));
         Console.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"  yaml {yaml:F0} ms ({bytes / 1024} KiB)"));

@@ -5,10 +5,18 @@ using RingInfra.Core.Locks;
 
 namespace RingInfra.Bench;
 
-/// <summary>A synthetic fleet on disk: R ring stack files, T tenants spread over them, M modules per lock, the shared stack.</summary>
+/// <summary>
+/// A synthetic fleet on disk: R ring stack files, T tenants spread over them, M modules per lock, the shared stack. With
+/// C clusters per ring (doc 003): clusters c1…cC in two regions (eu: every cluster but the last; us: the last), a shared
+/// stack per region (<c>shared-eu</c>, <c>shared-us</c>), and a third of each ring's tenants homed in eu, a third in us.
+/// </summary>
 public static class FleetGenerator
 {
-    public static void Write(string dir, int rings, int tenants, int modules, string repositoryRoot)
+    public static readonly string[] Regions = ["eu", "us"];
+
+    public static string RegionOf(int cluster, int clusters) => cluster < clusters - 1 ? "eu" : "us";
+
+    public static void Write(string dir, int rings, int tenants, int modules, string repositoryRoot, int clusters = 0)
     {
         Directory.CreateDirectory(Path.Combine(dir, "stacks", "locks"));
         Directory.CreateDirectory(Path.Combine(dir, "stacks", "shared"));
@@ -18,6 +26,14 @@ public static class FleetGenerator
         var cut = shared.IndexOf("  ring-infra-shared:connectorCredentials:", StringComparison.Ordinal);
         var tail = shared.IndexOf("  ring-infra-shared:tenants:", StringComparison.Ordinal);
         File.WriteAllText(Path.Combine(dir, "stacks", "shared", "Pulumi.shared.yaml"), shared[..cut] + shared[tail..]);
+        if (clusters > 0)
+        {
+            foreach (var region in Regions)
+            {
+                File.WriteAllText(Path.Combine(dir, "stacks", "shared", $"Pulumi.shared-{region}.yaml"), shared[..cut] + shared[tail..]);
+            }
+        }
+
         var perRing = Enumerable.Range(0, rings).Select(_ => new List<string>()).ToList();
         for (var t = 0; t < tenants; t++)
         {
@@ -45,6 +61,30 @@ public static class FleetGenerator
             foreach (var t in perRing[r])
             {
                 sb.Append("    - ").Append(t).Append('\n');
+            }
+
+            if (clusters > 0)
+            {
+                sb.Append("  ring-infra:clusters:\n");
+                for (var c = 0; c < clusters; c++)
+                {
+                    sb.Append(CultureInfo.InvariantCulture, $"    - name: c{c + 1}\n      region: {RegionOf(c, clusters)}\n");
+                }
+
+                sb.Append("  ring-infra:sharedStack:\n");
+                foreach (var region in Regions)
+                {
+                    sb.Append(CultureInfo.InvariantCulture, $"    {region}: organization/ring-infra-shared/shared-{region}\n");
+                }
+
+                sb.Append("  ring-infra:tenantRegions:\n");
+                for (var i = 0; i < perRing[r].Count; i++)
+                {
+                    if (i % 3 < 2)
+                    {
+                        sb.Append(CultureInfo.InvariantCulture, $"    {perRing[r][i]}: {Regions[i % 3]}\n");
+                    }
+                }
             }
 
             File.WriteAllText(Path.Combine(dir, $"Pulumi.{name}.yaml"), sb.ToString());

@@ -35,9 +35,18 @@ public static class KustomizeTree
         }));
         foreach (var ring in rings)
         {
-            WriteOverlay(Path.Combine(dir, "k8s", "overlays", "rings", ring.Ring), ring);
+            WriteOverlay(OverlayOf(dir, ring), ring);
         }
     }
+
+    /// <summary>A ring's overlay: <c>k8s/overlays/rings/&lt;ring&gt;</c>, or one per cluster, <c>k8s/overlays/rings/&lt;ring&gt;/&lt;cluster&gt;</c>.</summary>
+    public static string OverlayOf(string dir, RenderedRing ring) => ring.Cluster.IsUnnamed
+        ? Path.Combine(dir, "k8s", "overlays", "rings", ring.Ring)
+        : Path.Combine(dir, "k8s", "overlays", "rings", ring.Ring, ring.Cluster.Name);
+
+    private static JsonObject Pairs(RenderedRing ring) => ring.Cluster.IsUnnamed
+        ? new JsonObject { [RingLabels.Ring] = ring.Ring }
+        : new JsonObject { [RingLabels.Ring] = ring.Ring, [RingLabels.Cluster] = ring.Cluster.Name };
 
     private static bool IsAlias(KubeObject o) => o.Kind == "Service" && Node.Str(Node.Obj(o.Body, "spec"), "type") == "ExternalName";
 
@@ -88,8 +97,8 @@ public static class KustomizeTree
             ["apiVersion"] = "kustomize.config.k8s.io/v1beta1",
             ["kind"] = "Kustomization",
             ["namespace"] = ring.Namespace,
-            ["resources"] = new JsonArray([(JsonNode?)"../../../base/per-ring", .. own.Select(o => (JsonNode?)o.FileName)]),
-            ["labels"] = new JsonArray(new JsonObject { ["pairs"] = new JsonObject { [RingLabels.Ring] = ring.Ring }, ["includeSelectors"] = false }),
+            ["resources"] = new JsonArray([(JsonNode?)(ring.Cluster.IsUnnamed ? "../../../base/per-ring" : "../../../../base/per-ring"), .. own.Select(o => (JsonNode?)o.FileName)]),
+            ["labels"] = new JsonArray(new JsonObject { ["pairs"] = Pairs(ring), ["includeSelectors"] = false }),
             ["configMapGenerator"] = generators,
             ["secretGenerator"] = secrets,
             ["patches"] = patches,

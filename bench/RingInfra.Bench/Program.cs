@@ -15,17 +15,17 @@ switch (command)
         break;
     case "generate":
         // A synthetic fleet as a repository ringctl can run on: bench generate DIR RINGS TENANTS MODULES.
-        FleetGenerator.Write(Path.GetFullPath(args[1]), Arg(2, 100), Arg(3, 50_000), Arg(4, 60), repositoryRoot);
+        FleetGenerator.Write(Path.GetFullPath(args[1]), Arg(2, 100), Arg(3, 50_000), Arg(4, 60), repositoryRoot, Arg(5, 0));
         break;
     case "whole":
-        // Whole processes: bench whole RINGS TENANTS MODULES [RUNS], or bench whole everyday [RUNS].
+        // Whole processes: bench whole RINGS TENANTS MODULES [RUNS [CLUSTERS]], or bench whole everyday [RUNS].
         if (args.Length > 1 && args[1] == "everyday")
         {
             WholeProcessBench.Everyday(repositoryRoot, Arg(2, 20));
         }
         else
         {
-            WholeProcessBench.Fleet(repositoryRoot, Arg(1, 100), Arg(2, 50_000), Arg(3, 60), Arg(4, 3));
+            WholeProcessBench.Fleet(repositoryRoot, Arg(1, 100), Arg(2, 50_000), Arg(3, 60), Arg(4, 3), Arg(5, 0));
         }
 
         break;
@@ -52,7 +52,7 @@ switch (command)
         ColdStartBench.Run(repositoryRoot, 20);
         break;
     default:
-        Console.Error.WriteLine("usage: bench fleet RINGS TENANTS MODULES | whole RINGS TENANTS MODULES [RUNS] | whole everyday [RUNS] | registry CLIENTS SECONDS | waves TENANTS WAVE_SIZE WHOLE_TENANTS STACK_MS | coldstart RUNS | generate DIR RINGS TENANTS MODULES | all");
+        Console.Error.WriteLine("usage: bench fleet RINGS TENANTS MODULES | whole RINGS TENANTS MODULES [RUNS [CLUSTERS]] | whole everyday [RUNS] | registry CLIENTS SECONDS | waves TENANTS WAVE_SIZE WHOLE_TENANTS STACK_MS | coldstart RUNS | generate DIR RINGS TENANTS MODULES [CLUSTERS] | all");
         return 2;
 }
 

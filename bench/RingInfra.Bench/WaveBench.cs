@@ -222,6 +222,8 @@ public static class WaveBench
 
         public Task<StackChanges> UpdateReplacingAsync(StackId stack, IReadOnlyList<string> replace, IProgress<string> progress, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        public Task<StackChanges> UpdateTargetsAsync(StackId stack, IReadOnlyList<string> targets, IProgress<string> progress, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public Task<IReadOnlyDictionary<string, object?>> GetOutputsAsync(StackId stack, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyDictionary<string, object?>>(new Dictionary<string, object?> { ["tenants"] = _deployed.GetValueOrDefault(stack.Name) ?? [] });
 

@@ -14,12 +14,12 @@ namespace RingInfra.Bench;
 public static class WholeProcessBench
 {
     /// <summary><c>render --all --out</c>, <c>lint --all</c> and <c>plan --all</c> on a generated fleet, against kustomize.</summary>
-    public static void Fleet(string repositoryRoot, int rings, int tenants, int modules, int runs)
+    public static void Fleet(string repositoryRoot, int rings, int tenants, int modules, int runs, int clusters = 0)
     {
         var dir = Directory.CreateTempSubdirectory($"bench-whole-{rings}-").FullName;
         try
         {
-            FleetGenerator.Write(dir, rings, tenants, modules, repositoryRoot);
+            FleetGenerator.Write(dir, rings, tenants, modules, repositoryRoot, clusters);
             var fleet = FleetLoader.Load(new DirectoryFiles(dir));
             var rendered = RingRenderer.RenderAll(fleet);
             KustomizeTree.Write(dir, rendered);
@@ -51,10 +51,10 @@ public static class WholeProcessBench
                 {
                     foreach (var ring in rendered)
                     {
-                        var r = Measure.Run("kubectl", ["kustomize", Path.Combine(dir, "k8s", "overlays", "rings", ring.Ring)]);
+                        var r = Measure.Run("kubectl", ["kustomize", KustomizeTree.OverlayOf(dir, ring)]);
                         if (r.Code != 0)
                         {
-                            throw new InvalidOperationException($"kubectl kustomize {ring.Ring}: {r.Err}");
+                            throw new InvalidOperationException($"kubectl kustomize {KustomizeTree.OverlayOf(dir, ring)}: {r.Err}");
                         }
                     }
                 }));
@@ -66,7 +66,7 @@ public static class WholeProcessBench
             {
                 var m = Measure.Median(ours[name]);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"whole rings={rings} tenants={tenants} modules={modules} objects={objects}: ./ringctl {name} median {m:F0} ms over {runs} runs (in-process {inProcess[name]:F0} ms); kubectl kustomize over {rings} overlays median {k:F0} ms; ratio {k / m:F1}x"));
+                    $"whole rings={rings}{(clusters > 0 ? $" clusters={clusters}" : "")} tenants={tenants} modules={modules} objects={objects}: ./ringctl {name} median {m:F0} ms over {runs} runs (in-process {inProcess[name]:F0} ms); kubectl kustomize over {rendered.Count} overlays median {k:F0} ms; ratio {k / m:F1}x"));
             }
         }
         finally
@@ -86,7 +86,7 @@ public static class WholeProcessBench
                 var rendered = RingRenderer.RenderAll(fleet);
                 if (lint)
                 {
-                    _ = RingInfra.Core.Policies.PolicySuite.Check(rendered, fleet.Shared);
+                    _ = RingInfra.Core.Policies.PolicySuite.Check(rendered, fleet);
                 }
 
                 if (write)
@@ -94,7 +94,7 @@ public static class WholeProcessBench
                     var outDir = Path.Combine(dir, "out-inprocess");
                     _ = Parallelism.Map(rendered, r =>
                     {
-                        var folder = Path.Combine(outDir, r.Ring);
+                        var folder = r.Cluster.IsUnnamed ? Path.Combine(outDir, r.Ring) : Path.Combine(outDir, r.Ring, r.Cluster.Name);
                         Directory.CreateDirectory(folder);
                         foreach (var (file, content) in RenderLayout.Files(r))
                         {

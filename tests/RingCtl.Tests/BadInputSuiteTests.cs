@@ -44,7 +44,8 @@ public sealed class BadInputSuiteTests
     [
         new("unknown tenant", ["tenant", "assign", "ghost", "canary", "--yes"], 2, "tenant: 'ghost' is not in the registry"),
         new("unknown target ring", ["tenant", "assign", "acme", "nowhere", "--yes"], 2, "ring: 'nowhere' is not a ring of the registry (known: stable, edge, canary)"),
-        new("missing ring argument", ["tenant", "assign", "acme"], 2, "Required argument 'ring' missing for command: 'assign'."),
+        new("bad region", ["tenant", "assign", "acme", "--region", "Mars_1"], 2, "--region: must be a region name such as eu or us-east (a DNS label), or 'none' to clear it (got Mars_1)"),
+        new("missing ring argument", ["tenant", "assign", "acme"], 2, "tenant assign: give the ring to move the tenant to, or --region to change its home region"),
         new("no confirmation without a terminal", ["tenant", "assign", "acme", "canary"], 2, "move acme from stable to canary? — confirmation needed and there is no interactive terminal: pass --yes"),
         new("tenant move without --to", ["tenant", "move", "--tenants", "acme", "--yes"], 2, "--to: required: the ring the tenants move to"),
         new("tenant move without tenants", ["tenant", "move", "--to", "edge", "--yes"], 2, "tenants: name them with one of --tenants a,b,c, --from-file FILE or --from-ring RING"),
@@ -105,6 +106,12 @@ public sealed class BadInputSuiteTests
             Edit("stacks/locks/canary.lock.json", "\"version\": \"1.7.0-beta.1\"", "\"version\": \"1.7\"")),
         new("a shared stack that does not validate", Promote, 2, "shared stack 'stacks/shared/Pulumi.shared.yaml': services.redis.port must be <= 65535 (got 99999)",
             Edit("stacks/shared/Pulumi.shared.yaml", "port: 6379", "port: 99999")),
+        new("a cluster listed twice", Promote, 2, "ring 'canary': clusters[1].name must be unique within the ring (listed twice) (got c1)",
+            Edit("Pulumi.canary.yaml", "ring-infra:tier: dev", "ring-infra:tier: dev\n  ring-infra:clusters:\n    - name: c1\n      region: eu\n    - name: c1\n      region: eu")),
+        new("a cluster in a region without a shared stack", Promote, 2, "ring 'canary': clusters[0].region has no shared stack: sharedStack maps only eu (every region needs its shared stack) (got us)",
+            Edit("Pulumi.canary.yaml", "ring-infra:tier: dev", "ring-infra:tier: dev\n  ring-infra:clusters:\n    - name: c1\n      region: us\n  ring-infra:sharedStack:\n    eu: organization/ring-infra-shared/shared")),
+        new("an --url that cannot tell a ring's clusters apart", [.. Promote, "--url", "http://edge.acme.io"], 2, "--url: 'http://edge.acme.io' is one address for edge's 2 clusters (c1, c2); put $cluster or $region in it",
+            Edit("Pulumi.edge.yaml", "ring-infra:tier: staging", "ring-infra:tier: staging\n  ring-infra:clusters:\n    - name: c1\n      region: eu\n    - name: c2\n      region: us")),
         new("a secret in a ring's env", Promote, 2, "ring 'edge': env.API_TOKEN looks like a secret; secrets come from the shared stack's secret outputs, never from ring config (got (value hidden))",
             Edit("Pulumi.edge.yaml", "LOG_LEVEL: info", "LOG_LEVEL: info\n    API_TOKEN: tok-123")),
     ];
@@ -146,7 +153,7 @@ public sealed class BadInputSuiteTests
         var before = await RegistryDump.OfAsync(cs);
         var result = await RingCtlRunner.RunAsync(repo.Root, new CliContextOptions(cs), "ring", "list");
         result.ExitCode.ShouldBe(ExitCodes.Usage);
-        result.ErrLines.ShouldBe(["ringctl: registry schema is at version 0, ringctl needs 7: run `ringctl db migrate`"]);
+        result.ErrLines.ShouldBe(["ringctl: registry schema is at version 0, ringctl needs 8: run `ringctl db migrate`"]);
         (await RegistryDump.OfAsync(cs)).ShouldBe(before);
     }
 

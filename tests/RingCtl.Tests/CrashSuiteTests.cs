@@ -39,14 +39,15 @@ public sealed class CrashSuiteTests
         }
 
         System.Text.RegularExpressions.Regex.Matches(code, "CrashPoint\\(\"").Count.ShouldBe(0, "crash points name their step through CrashSteps");
-        CrashSteps.All.Count.ShouldBe(42);
+        CrashSteps.All.Count.ShouldBe(46);
     }
 
     [Theory]
     [MemberData(nameof(Steps))]
     public async Task KilledAtStep_ReconcileApply_Converges(string step)
     {
-        await using var h = await OpsHarness.CreateAsync(_pg);
+        // The cluster and region steps run on edge with three clusters in two regions (widgets homed in eu, bar in us).
+        await using var h = await OpsHarness.CreateAsync(_pg, step.Split('.')[0] is "cluster" or "region" ? r => r.AddClusters() : null);
         // A wave run checks canary's health between its waves.
         using var canaryHealth = new LoopbackHttp((_, _) => (200, LoopbackHttp.HealthDocument("canary")));
         var env = new Dictionary<string, string>
@@ -59,7 +60,8 @@ public sealed class CrashSuiteTests
         {
             "move" => new[] { "tenant", "assign", "acme", "canary", "--yes" },
             "waves" => ["tenant", "move", "--to", "canary", "--tenants", "acme,foo", "--wave-size", "1", "--url", canaryHealth.Url, "--yes"],
-            "promote" => ["promote", "ai", "--version", "2.5.0", "--to", "edge", "--yes"],
+            "promote" or "cluster" => ["promote", "ai", "--version", "2.5.0", "--to", "edge", "--yes"],
+            "region" => ["tenant", "assign", "widgets", "--region", "us", "--yes"],
             "rollback" => ["rollback", "ai", "--ring", "edge", "--yes"],
             "ring-add" => ["ring", "add", "qa", "--order", "30", "--segment", "qa", "--yes"],
             "ring-retire" => ["ring", "retire", "qa", "--yes"],
@@ -150,6 +152,8 @@ public sealed class CrashSuiteTests
             var held = (await h.Registry.TenantsAsync(ring.Name, default)).Select(t => t.Tenant).Order(StringComparer.Ordinal).ToList();
             files.Find(ring.Name)!.Config.Tenants.Order(StringComparer.Ordinal).ToList().ShouldBe(held, $"{ring.Name}'s stack file after {step}");
             files.Find(ring.Name)!.Config.IsDefault.ShouldBe(ring.IsDefault, $"{ring.Name}'s default flag after {step}");
+            var homes = (await h.Registry.AssignmentAsync(ring.Name, default))!.Regions;
+            files.Find(ring.Name)!.Config.TenantRegions.ShouldBe(homes, $"{ring.Name}'s tenantRegions after {step}");
         }
 
         if (await h.Registry.RingOfTenantAsync("newco", default) is not null)

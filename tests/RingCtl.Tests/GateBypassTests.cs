@@ -404,6 +404,21 @@ public sealed class GateBypassTests
     }
 
     [Fact]
+    public async Task ATenantsRegionChange_GoesThroughTheTenantAssignGates_AHandEditedLockRefusesIt()
+    {
+        // A region change updates the tenant's ring (cluster by cluster): it would deploy the ring's files as they are.
+        await using var h = await OpsHarness.CreateAsync(_pg, r => r.AddClusters());
+        HandEditEdgeLock(h.Repo);
+
+        var r = await RefusedAsync(h, ExitCodes.GateRefused, "tenant", "assign", "widgets", "--region", "us", "--yes");
+
+        r.Result.ErrLines[0].ShouldBe("ringctl: set widgets's home region: eu → us (ring edge) refused:");
+        r.Result.ErrLines[1].ShouldStartWith("provenance: edge's lock carries orders 1.6.1, which was never promoted into it");
+        (r.Kind, string.Join(",", r.Rings)).ShouldBe(("tenant-region", "edge"));
+        (await h.Registry.HomeRegionsAsync(default))["widgets"].ShouldBe("eu");
+    }
+
+    [Fact]
     public async Task TenantWaves_IntoAFrozenRing_AreRefusedWhole_ThoughASingleAssignOnlyNotesTheFreeze()
     {
         await using var h = await OpsHarness.CreateAsync(_pg);

@@ -27,7 +27,7 @@ public sealed class RegistryTests
     public async Task Migrate_AppliesOnce_ThenIsUpToDate()
     {
         await using var db = new RegistryDatabase(await _pg.NewDatabaseAsync());
-        (await RegistryMigrator.MigrateAsync(db.DataSource, CancellationToken.None)).Select(m => m.Version).ShouldBe([1, 2, 3, 4, 5, 6, 7]);
+        (await RegistryMigrator.MigrateAsync(db.DataSource, CancellationToken.None)).Select(m => m.Version).ShouldBe([1, 2, 3, 4, 5, 6, 7, 8]);
         (await RegistryMigrator.MigrateAsync(db.DataSource, CancellationToken.None)).ShouldBeEmpty();
     }
 

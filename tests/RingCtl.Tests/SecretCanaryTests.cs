@@ -141,6 +141,8 @@ public sealed class SecretCanaryTests
 
         public Task<Stacks.StackChanges> UpdateReplacingAsync(Stacks.StackId stack, IReadOnlyList<string> replace, IProgress<string> progress, CancellationToken cancellationToken) => inner.UpdateReplacingAsync(stack, replace, progress, cancellationToken);
 
+        public Task<Stacks.StackChanges> UpdateTargetsAsync(Stacks.StackId stack, IReadOnlyList<string> targets, IProgress<string> progress, CancellationToken cancellationToken) => inner.UpdateTargetsAsync(stack, targets, progress, cancellationToken);
+
         public Task<IReadOnlyDictionary<string, object?>> GetOutputsAsync(Stacks.StackId stack, CancellationToken cancellationToken) => inner.GetOutputsAsync(stack, cancellationToken);
 
         public Task CancelAsync(Stacks.StackId stack, CancellationToken cancellationToken) => inner.CancelAsync(stack, cancellationToken);

@@ -151,6 +151,25 @@ public sealed class ClusterTests : IDisposable
     }
 
     [Fact]
+    public void AnyChangeLeavingARingPinningATenantOutsideItsRegions_IsAPolicyViolation()
+    {
+        // A revert or resume moves tenants back without the command's own check: the policy gate judges the fleet it leaves.
+        var fleet = _repo.Load();
+        var homed = fleet with
+        {
+            Rings = [.. fleet.Rings.Select(r => r.Name != "stable" ? r : r with
+            {
+                Config = r.Config with { TenantRegions = new SortedDictionary<string, string>(StringComparer.Ordinal) { [r.Config.Tenants[0]] = "ap" } },
+            })],
+        };
+        var tenant = fleet.Find("stable")!.Config.Tenants[0];
+        PolicySuite.ByRing(homed, ["stable"])["stable"].ShouldBeEmpty("stable has no clusters: it serves every region");
+        var moved = FleetChanges.MoveTenant(homed, tenant, "stable", "edge");
+        PolicySuite.ByRing(moved, ["edge"])["edge"].ShouldBe(
+            [$"Ingress autocom-edge/ring in cluster eu-1: tenantRegions.{tenant} must be a region ring 'edge' has a cluster in (eu, us): tenant {tenant} is served only in its home region (got ap) [home-region]"]);
+    }
+
+    [Fact]
     public void NetworkPolicyCompleteness_IsJudgedPerCluster()
     {
         // us-1's shared stack without redis's pod labels: only us-1's render can lack a complete egress policy for it.

@@ -89,9 +89,23 @@ public static class FleetChanges
     /// </summary>
     public static IReadOnlyList<ObjectChange> Compare(RingFleet before, RingFleet after, IReadOnlyCollection<string>? rings = null)
     {
-        ILookup<string, Kube.KubeObject> Objects(RingFleet fleet) => fleet.Rings
+        IEnumerable<RenderedRing> Of(RingFleet fleet) => fleet.Rings
             .Where(r => rings is null || rings.Contains(r.Name))
-            .SelectMany(r => RingRenderer.RenderClusters(r, c => fleet.SharedFor(r.Config, c)))
+            .SelectMany(r => Renders(fleet, r));
+        return Compare(Of(before), Of(after));
+    }
+
+    /// <summary>A ring's renders in a fleet: one per cluster, each with its region's shared facts.</summary>
+    public static IReadOnlyList<RenderedRing> Renders(RingFleet fleet, RingDefinition ring)
+    {
+        ArgumentNullException.ThrowIfNull(fleet);
+        return RingRenderer.RenderClusters(ring, c => fleet.SharedFor(ring.Config, c));
+    }
+
+    /// <summary>The object changes between two sets of renders, compared cluster by cluster (a named cluster's ids carry its name).</summary>
+    public static IReadOnlyList<ObjectChange> Compare(IEnumerable<RenderedRing> before, IEnumerable<RenderedRing> after)
+    {
+        static ILookup<string, Kube.KubeObject> Objects(IEnumerable<RenderedRing> renders) => renders
             .SelectMany(r => r.Objects.Select(o => (Cluster: r.Cluster.Name, Object: o)))
             .ToLookup(x => x.Cluster, x => x.Object, StringComparer.Ordinal);
         var (old, now) = (Objects(before), Objects(after));

@@ -5,7 +5,7 @@ namespace RingCtl.Tests.Support;
 /// <summary>Every row of every registry table, in a stable order: proves a failed command wrote nothing.</summary>
 public static class RegistryDump
 {
-    private static readonly string[] Tables = ["module_rings", "tenants", "operations", "ring_leases", "module_landings", "schema_migrations"];
+    private static readonly string[] Tables = ["module_rings", "tenants", "operations", "ring_leases", "module_landings", "cluster_rollouts", "schema_migrations"];
 
     /// <param name="connectionString">The registry.</param>
     /// <param name="withoutRefusals">Leave out the operations log's refusal rows (a refused change writes exactly one, and nothing else).</param>

@@ -56,7 +56,7 @@ public static class LintCommand
                     context.Out.WriteLine(v.Message);
                 }
 
-                context.Err.WriteLine($"lint: {targets.Count} ring(s), {objects} objects, {violations.Count} violation(s)");
+                context.Err.WriteLine($"lint: {RingCount(targets)}, {objects} objects, {violations.Count} violation(s)");
             }
 
             return violations.Count == 0 ? ExitCodes.Ok : ExitCodes.PolicyViolation;
@@ -129,5 +129,12 @@ public static class LintCommand
         }
 
         return total == 0 ? ExitCodes.Ok : ExitCodes.PolicyViolation;
+    }
+
+    /// <summary><c>3 ring(s)</c>, or with clusters <c>3 ring(s) in 7 cluster render(s)</c> (each cluster of a ring is rendered and judged on its own).</summary>
+    internal static string RingCount(IReadOnlyList<RingInfra.Core.Rendering.RenderedRing> renders)
+    {
+        var rings = renders.Select(r => r.Ring).Distinct(StringComparer.Ordinal).Count();
+        return rings == renders.Count ? $"{rings} ring(s)" : $"{rings} ring(s) in {renders.Count} cluster render(s)";
     }
 }

@@ -52,7 +52,7 @@ public static class PlanCommand
                     context.Out.WriteLine(v.Message);
                 }
 
-                context.Err.WriteLine($"plan: {targets.Count} ring(s), {targets.Sum(t => t.Objects.Count)} objects, {violations.Count} violation(s)");
+                context.Err.WriteLine($"plan: {LintCommand.RingCount(targets)}, {targets.Sum(t => t.Objects.Count)} objects, {violations.Count} violation(s)");
             }
 
             return violations.Count == 0 ? ExitCodes.Ok : ExitCodes.PolicyViolation;

@@ -90,7 +90,7 @@ public static class RenderCommand
                 var table = new Table().AddColumns("ring", "objects", "folder");
                 foreach (var (ring, folder) in written)
                 {
-                    table.AddRow(ring.Cluster.IsUnnamed ? ring.Ring : $"{ring.Ring} ({ring.Cluster.Describe()})", ring.Objects.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(folder));
+                    table.AddRow(ring.Where, ring.Objects.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(folder));
                 }
 
                 context.Console.Write(table);

@@ -263,7 +263,7 @@ public static class StatusCommand
             AppendWrapped(sb, $"{l.Ring.Name}: {string.Join("; ", parts)}", width);
             foreach (var c in l.Clusters)
             {
-                AppendWrapped(sb, "  ↳ " + c.Text, width);
+                AppendWrapped(sb, "↳ " + c.Text, width);
             }
         }
 

@@ -146,11 +146,11 @@ public sealed class PreviewBuilder
         return times.TryGetValue(module, out var t) ? t : null;
     }
 
+    /// <summary>The ring's object changes (a ring with clusters: cluster by cluster, each change naming its cluster).</summary>
     private static IReadOnlyList<ObjectChange> Diff(RingFleet? before, RingFleet? after, string ring)
     {
-        IEnumerable<KubeObject> Objects(RingFleet? fleet) =>
-            fleet?.Find(ring) is { } def ? RingRenderer.Render(def, fleet.Shared).Objects : [];
-        return ObjectDiff.Compare(Objects(before), Objects(after));
+        IReadOnlyList<RenderedRing> Renders(RingFleet? fleet) => fleet?.Find(ring) is { } def ? FleetChanges.Renders(fleet, def) : [];
+        return FleetChanges.Compare(Renders(before), Renders(after));
     }
 
     private static (RingFleet? Fleet, string? Error) Load(IRepositoryFiles files)
