@@ -167,9 +167,13 @@ public sealed class ClusterRolloutTests
         var op = (await h.Log.HistoryAsync(null, "widgets", null, 1, default)).ShouldHaveSingleItem();
         (op.Kind, op.FromValue, op.ToValue, op.Status, op.Reason).ShouldBe(("tenant-region", "eu", "us", "succeeded", "data residency"));
 
+        var show = await h.RunAsync(stacks, "tenant", "show", "widgets");
+        show.Out.ShouldStartWith("widgets: ring edge; home region us; served in cluster(s) us-1; ");
+
         var cleared = await h.RunAsync(stacks, "tenant", "assign", "widgets", "--region", "none", "--yes");
         cleared.ExitCode.ShouldBe(0, cleared.Err);
         (await h.Registry.HomeRegionsAsync(default)).ContainsKey("widgets").ShouldBeFalse();
+        (await h.RunAsync(stacks, "tenant", "show", "widgets")).Out.ShouldStartWith("widgets: ring edge; served in cluster(s) eu-1, eu-2, us-1; ");
     }
 
     [Fact]

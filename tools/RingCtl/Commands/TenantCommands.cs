@@ -197,13 +197,21 @@ public static class TenantCommands
         {
             await using var session = await RegistrySession.OpenAsync(parse, globals, context, ct).ConfigureAwait(false);
             var tenant = parse.GetValue(name)!;
-            var ring = await session.Operations.Registry.RingOfTenantAsync(tenant, ct).ConfigureAwait(false)
+            var (ring, home) = await session.Operations.Registry.TenantHomeAsync(tenant, ct).ConfigureAwait(false)
                 ?? throw new CommandException(ExitCodes.Usage, $"tenant: '{tenant}' is not in the registry");
             var record = await session.Operations.Registry.FindRingAsync(ring, ct).ConfigureAwait(false);
             var def = session.Operations.TryLoadFleet(context.Err)?.Find(ring);
             var hosts = def is null ? [] : new[] { $"{tenant}.{record!.HostnameSegment}.{def.Config.Domain}", $"{tenant}.{def.Config.Domain}" };
-            Report(context, parse.GetValue(globals.Json), new JsonObject { ["tenant"] = tenant, ["ring"] = ring, ["hostnames"] = JsonOutput.Strings(hosts) },
-                $"{tenant}: ring {ring}; {string.Join(", ", hosts)}");
+            // Which of its ring's clusters serve it (doc 004: only those of its home region, or all of them without one).
+            var clusters = def is { Config.HasClusters: true } ? RingInfra.Core.Tenants.HomeRegions.Serving(def.Config, home).Select(c => c.Name).ToList() : [];
+            Report(context, parse.GetValue(globals.Json), new JsonObject
+            {
+                ["tenant"] = tenant,
+                ["ring"] = ring,
+                ["homeRegion"] = home,
+                ["clusters"] = JsonOutput.Strings(clusters),
+                ["hostnames"] = JsonOutput.Strings(hosts),
+            }, $"{tenant}: ring {ring}{(home is null ? "" : $"; home region {home}")}{(clusters.Count == 0 ? "" : $"; served in cluster(s) {string.Join(", ", clusters)}")}; {string.Join(", ", hosts)}");
             return ExitCodes.Ok;
         });
         return command;
