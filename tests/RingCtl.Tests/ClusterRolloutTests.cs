@@ -179,13 +179,22 @@ public sealed class ClusterRolloutTests
     [Fact]
     public async Task AHomeRegionTheRingHasNoClusterIn_IsRefused_AndSoIsAMoveIntoARingLackingTheTenantsRegion()
     {
-        await using var h = await HarnessAsync(_pg);
+        // canary runs in one cluster in region ap, so ap is a region of the fleet — but not of edge.
+        await using var h = await OpsHarness.CreateAsync(_pg, r =>
+        {
+            r.AddClusters();
+            r.Replace("Pulumi.canary.yaml", "ring-infra:tier: dev", "ring-infra:tier: dev\n  ring-infra:clusters:\n    - name: ap-1\n      region: ap");
+        });
         var before = await RegistryDump.OfAsync(h.ConnectionString);
         var strict = new Mock<IStackRunner>(MockBehavior.Strict).Object;
 
         var region = await h.RunAsync(strict, "tenant", "assign", "bar", "--region", "ap", "--yes");
         region.ExitCode.ShouldBe(ExitCodes.Usage, region.Err);
         region.Err.ShouldContain("--region: tenant bar is homed in region ap, and ring edge has no cluster in region ap (its regions: eu, us)");
+
+        var unknown = await h.RunAsync(strict, "tenant", "assign", "acme", "--region", "euu", "--yes");
+        unknown.ExitCode.ShouldBe(ExitCodes.Usage, unknown.Err);
+        unknown.Err.ShouldContain("--region: 'euu' is not a region of any ring's clusters (known: ap, eu, us), or 'none' to clear it; nothing was changed");
 
         var typo = await h.RunAsync(strict, "tenant", "assign", "bar", "--region", "EU_west", "--yes");
         typo.ExitCode.ShouldBe(ExitCodes.Usage, typo.Err);
