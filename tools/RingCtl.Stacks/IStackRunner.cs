@@ -27,7 +27,8 @@ public interface IStackRunner
     /// <summary>
     /// A targeted update (<c>pulumi up --target URN… --target-dependents</c>): only the resources named and every resource
     /// whose provider, parent or dependency is one of them. ringctl updates a ring with clusters one cluster at a time
-    /// this way (<c>RingInfra.Core.Config.ClusterResources.Targets</c>). The engine does not refresh the stack's outputs in such an update.
+    /// this way (<c>RingInfra.Core.Config.ClusterResources.Targets</c>). Nothing relies on such an update refreshing the stack's
+    /// outputs (the root Stack is not among its targets): the ring's last cluster is a plain update, which does.
     /// </summary>
     Task<StackChanges> UpdateTargetsAsync(StackId stack, IReadOnlyList<string> targets, IProgress<string> progress, CancellationToken cancellationToken);
 

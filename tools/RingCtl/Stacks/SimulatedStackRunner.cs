@@ -88,8 +88,8 @@ public sealed class SimulatedStackRunner : IStackRunner
     }
 
     /// <summary>
-    /// A targeted update of one cluster: logged with its targets; the stack's outputs stay as they were (the engine does
-    /// not refresh outputs in a targeted update; the ring's last cluster is a plain update, which does).
+    /// A targeted update of one cluster: logged with its targets; the stack's outputs stay as they were (nothing relies on
+    /// a targeted update refreshing them; the ring's last cluster is a plain update, which does).
     /// </summary>
     public Task<StackChanges> UpdateTargetsAsync(StackId stack, IReadOnlyList<string> targets, IProgress<string> progress, CancellationToken cancellationToken)
     {
