@@ -146,6 +146,20 @@ public sealed class ClusterRolloutTests
     }
 
     [Fact]
+    public async Task SecretsSync_WithARingReadingRegionalSharedStacks_IsRefusedBeforeAnythingChanges()
+    {
+        // ringctl updates the `shared` stack only; edge's clusters read shared-eu and shared-us.
+        await using var h = await HarnessAsync(_pg);
+        var before = await RegistryDump.OfAsync(h.ConnectionString, withoutRefusals: true);
+
+        var result = await h.RunAsync(new Mock<IStackRunner>(MockBehavior.Strict).Object, "secrets", "sync", "--yes");
+
+        result.ExitCode.ShouldBe(ExitCodes.Usage, result.Err);
+        result.Err.ShouldContain("secrets sync: edge reads organization/ring-infra-shared/shared-eu (eu), organization/ring-infra-shared/shared-us (us); ringctl manages the shared stack `shared` only");
+        (await RegistryDump.OfAsync(h.ConnectionString, withoutRefusals: true)).ShouldBe(before);
+    }
+
+    [Fact]
     public async Task TenantAssignRegion_ChangesTheHomeRegion_UpdatingTheRingClusterByCluster_AndIsLogged()
     {
         await using var h = await HarnessAsync(_pg);

@@ -207,6 +207,15 @@ public sealed class Rollout
         var ordered = Order(rings);
         var names = ordered.Select(r => r.Name).ToList();
         var what = rotation is null ? "secrets sync" : "secrets rotate";
+        // ringctl updates the one `shared` stack: a ring whose clusters read regional shared stacks would be checked against
+        // a revision it does not read. Said before anything changes rather than failed at the ring's revision check.
+        var regional = ordered.Where(r => r.Config.SharedStacks.Values.Any(s => FleetLoader.SharedFileOf(s) != FleetLoader.SharedStackFile)).ToList();
+        if (regional.Count > 0)
+        {
+            throw new CommandException(ExitCodes.Usage,
+                $"{what}: {string.Join(", ", regional.Select(r => $"{r.Name} reads {string.Join(", ", r.Config.SharedStacks.Select(kv => $"{kv.Value} ({kv.Key})"))}"))}; ringctl manages the shared stack `shared` only: update each regional shared stack with `pulumi up -C stacks/shared -s <stack>`, then `ringctl up <ring>` (issue 20 left regional shared stacks to Pulumi)");
+        }
+
         var (lease, intent) = await GateAndLeaseAsync(ChangePath.SecretsSync, rotation is null ? "secrets-sync" : "secrets-rotate", rings, consent, reason, ct).ConfigureAwait(false);
         await using var _ = lease;
         if (rotation is not null)
