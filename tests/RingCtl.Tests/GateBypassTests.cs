@@ -430,6 +430,10 @@ public sealed class GateBypassTests
         (r.Kind, string.Join(",", r.Rings)).ShouldBe(("tenant-waves", "stable,canary,edge"));
         var single = await h.RunAsync(new FakeStacks(h.Repo.Root), "tenant", "assign", "test-canary", "stable", "--yes");
         single.ExitCode.ShouldBe(0, single.Err);
+        // Noted: the move's own row (written by the registry's compare-and-set) keeps the gate's note.
+        var row = (await h.Log.HistoryAsync(null, "test-canary", null, 1, default)).ShouldHaveSingleItem();
+        (row.Kind, row.Status).ShouldBe(("tenant-move", "succeeded"));
+        row.Notes.ShouldBe([$"ran inside a freeze window: stable is frozen until {FrozenUntil} (year-end change freeze)"]);
     }
 
     [Fact]

@@ -25,14 +25,24 @@ public sealed class OperationLog
     }
 
     internal static Task<long> InsertAsync(NpgsqlConnection c, NpgsqlTransaction? tx, OperationIntent intent, CancellationToken ct) =>
-        c.ExecuteScalarAsync<long>(new CommandDefinition("""
-            insert into operations (kind, rings, tenant, module, from_value, to_value, actor, reason, details, approved_by, overrides, notes)
-            values (@Kind, @Rings, @Tenant, @Module, @From, @To, @Actor, @Reason, @Details::jsonb, @ApprovedBy, @Overrides, @Notes) returning id
-            """, new
-        {
-            intent.Kind, Rings = intent.Rings.ToArray(), intent.Tenant, intent.Module, intent.From, intent.To, intent.Actor, intent.Reason,
-            Details = System.Text.Json.JsonSerializer.Serialize(intent.Details), intent.ApprovedBy, Overrides = intent.Overrides.ToArray(), Notes = intent.Notes.ToArray(),
-        }, tx, cancellationToken: ct));
+        c.ExecuteScalarAsync<long>(new CommandDefinition($"""
+            insert into operations ({IntentColumns}) values ({IntentValues}) returning id
+            """, Parameters(intent), tx, cancellationToken: ct));
+
+    /// <summary>The columns an intent row is written with, and their values as parameters (<see cref="Parameters"/>).</summary>
+    internal const string IntentColumns = "kind, rings, tenant, module, from_value, to_value, actor, reason, details, approved_by, overrides, notes";
+
+    internal const string IntentValues = "@Kind, @Rings, @Tenant, @Module, @From, @To, @Actor, @Reason, @Details::jsonb, @ApprovedBy, @Overrides, @Notes";
+
+    /// <summary>
+    /// An intent's row as parameters — every column, the gates' notes, overrides and approver included — for every
+    /// statement that writes one (a compare-and-set adds its own, with names that cannot meet these).
+    /// </summary>
+    internal static DynamicParameters Parameters(OperationIntent intent) => new(new
+    {
+        intent.Kind, Rings = intent.Rings.ToArray(), intent.Tenant, intent.Module, intent.From, intent.To, intent.Actor, intent.Reason,
+        Details = System.Text.Json.JsonSerializer.Serialize(intent.Details), intent.ApprovedBy, Overrides = intent.Overrides.ToArray(), Notes = intent.Notes.ToArray(),
+    });
 
     /// <summary>A change the gates refused: written closed at once, so history shows what was attempted and why not.</summary>
     public async Task<long> RefusedAsync(OperationIntent intent, IEnumerable<string> reasons, CancellationToken ct)

@@ -90,30 +90,18 @@ public sealed class RingRegistry
     {
         // One statement, so one round trip and one implicit transaction: the compare-and-set and the
         // log row are written together or not at all.
+        var p = OperationLog.Parameters(intent);
+        p.AddDynamicParams(new { casTenant = tenant, fromRing = from, toRing = to });
         await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
-        return await c.ExecuteScalarAsync<long?>(new CommandDefinition("""
+        return await c.ExecuteScalarAsync<long?>(new CommandDefinition($"""
             with moved as (
                 update tenants set module_ring_id = (select id from module_rings where name = @toRing), updated_at = now()
-                where name = @tenant and module_ring_id = (select id from module_rings where name = @fromRing)
+                where name = @casTenant and module_ring_id = (select id from module_rings where name = @fromRing)
                 returning 1)
-            insert into operations (kind, rings, tenant, module, from_value, to_value, actor, reason, details)
-            select @Kind, @Rings, @Tenant, @Module, @From, @To, @Actor, @Reason, @Details::jsonb from moved
+            insert into operations ({OperationLog.IntentColumns})
+            select {OperationLog.IntentValues} from moved
             returning id
-            """, new
-        {
-            tenant,
-            fromRing = from,
-            toRing = to,
-            intent.Kind,
-            Rings = intent.Rings.ToArray(),
-            intent.Tenant,
-            intent.Module,
-            From = intent.From,
-            To = intent.To,
-            intent.Actor,
-            intent.Reason,
-            Details = System.Text.Json.JsonSerializer.Serialize(intent.Details),
-        }, cancellationToken: ct)).ConfigureAwait(false);
+            """, p, cancellationToken: ct)).ConfigureAwait(false);
     }
 
     /// <summary>Puts a tenant back after a failed move (compare-and-set again) and closes the operation, in one transaction.</summary>
@@ -303,30 +291,18 @@ public sealed class RingRegistry
     /// </summary>
     public async Task<long?> SetHomeRegionAsync(string tenant, string ring, string? from, string? to, OperationIntent intent, CancellationToken ct)
     {
+        var p = OperationLog.Parameters(intent);
+        p.AddDynamicParams(new { casTenant = tenant, casRing = ring, fromRegion = from, toRegion = to });
         await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
-        return await c.ExecuteScalarAsync<long?>(new CommandDefinition("""
+        return await c.ExecuteScalarAsync<long?>(new CommandDefinition($"""
             with changed as (
                 update tenants set home_region = @toRegion, updated_at = now()
-                where name = @tenant and module_ring_id = (select id from module_rings where name = @ring) and home_region is not distinct from @fromRegion::text
+                where name = @casTenant and module_ring_id = (select id from module_rings where name = @casRing) and home_region is not distinct from @fromRegion::text
                 returning 1)
-            insert into operations (kind, rings, tenant, from_value, to_value, actor, reason, details)
-            select @Kind, @Rings, @Tenant, @From, @To, @Actor, @Reason, @Details::jsonb from changed
+            insert into operations ({OperationLog.IntentColumns})
+            select {OperationLog.IntentValues} from changed
             returning id
-            """, new
-        {
-            tenant,
-            ring,
-            fromRegion = from,
-            toRegion = to,
-            intent.Kind,
-            Rings = intent.Rings.ToArray(),
-            intent.Tenant,
-            From = intent.From,
-            To = intent.To,
-            intent.Actor,
-            intent.Reason,
-            Details = System.Text.Json.JsonSerializer.Serialize(intent.Details),
-        }, cancellationToken: ct)).ConfigureAwait(false);
+            """, p, cancellationToken: ct)).ConfigureAwait(false);
     }
 
     /// <summary>Puts a home region back after a failed change (compare-and-set) and closes the operation, in one transaction.</summary>
