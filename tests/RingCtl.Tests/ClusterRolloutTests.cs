@@ -146,6 +146,35 @@ public sealed class ClusterRolloutTests
     }
 
     [Fact]
+    public async Task AResumeThatWouldPinATenantOutsideItsRegion_IsRefusedByThePolicyGate_WithNoStackCall()
+    {
+        // --resume skips the command's own home-region check (its plan was made before); the policy gate still judges the
+        // fleet it would leave: foo, homed in ap meanwhile, pinned to edge (eu, us) is a home-region violation.
+        await using var h = await HarnessAsync(_pg);
+        var calls = 0;
+        using (var failing = new LoopbackHttp((_, _) => Interlocked.Increment(ref calls) >= 1 ? (503, "{}") : (200, LoopbackHttp.HealthDocument("edge"))))
+        {
+            var stopped = await h.RunAsync(new FakeStacks(h.Repo.Root), "tenant", "move", "--to", "edge", "--tenants", "acme,foo", "--wave-size", "1", "--url", failing.Url, "--yes");
+            stopped.ExitCode.ShouldBe(ExitCodes.Infrastructure, stopped.Err);
+            stopped.Err.ShouldContain("stopped. verification after wave 1 failed");
+        }
+
+        await using (var c = await h.Database.DataSource.OpenConnectionAsync())
+        await using (var cmd = new Npgsql.NpgsqlCommand("update tenants set home_region = 'ap' where name = 'foo'", c))
+        {
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        var before = await RegistryDump.OfAsync(h.ConnectionString, withoutRefusals: true);
+        var resumed = await h.RunAsync(new Mock<IStackRunner>(MockBehavior.Strict).Object, "tenant", "move", "--resume", "1", "--yes");
+
+        resumed.ExitCode.ShouldBe(ExitCodes.PolicyViolation, resumed.Err);
+        resumed.Err.ShouldContain("tenantRegions.foo must be a region ring 'edge' has a cluster in (eu, us): tenant foo is served only in its home region (got ap) [home-region]");
+        (await RegistryDump.OfAsync(h.ConnectionString, withoutRefusals: true)).ShouldBe(before);
+        (await h.Registry.RingOfTenantAsync("foo", default)).ShouldBe("stable");
+    }
+
+    [Fact]
     public async Task SecretsSync_WithARingReadingRegionalSharedStacks_IsRefusedBeforeAnythingChanges()
     {
         // ringctl updates the `shared` stack only; edge's clusters read shared-eu and shared-us.
