@@ -91,15 +91,8 @@ public static class FleetChanges
     {
         IEnumerable<RenderedRing> Of(RingFleet fleet) => fleet.Rings
             .Where(r => rings is null || rings.Contains(r.Name))
-            .SelectMany(r => Renders(fleet, r));
+            .SelectMany(r => RingRenderer.RenderClusters(r, fleet));
         return Compare(Of(before), Of(after));
-    }
-
-    /// <summary>A ring's renders in a fleet: one per cluster, each with its region's shared facts.</summary>
-    public static IReadOnlyList<RenderedRing> Renders(RingFleet fleet, RingDefinition ring)
-    {
-        ArgumentNullException.ThrowIfNull(fleet);
-        return RingRenderer.RenderClusters(ring, c => fleet.SharedFor(ring.Config, c));
     }
 
     /// <summary>The object changes between two sets of renders, compared cluster by cluster (a named cluster's ids carry its name).</summary>

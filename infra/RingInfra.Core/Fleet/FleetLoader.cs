@@ -167,14 +167,16 @@ public static class FleetLoader
     /// <summary>The offline file of a shared stack: <c>stacks/shared/Pulumi.&lt;stack&gt;.yaml</c> (the last segment of its name).</summary>
     public static string SharedFileOf(string stackName) => $"stacks/shared/Pulumi.{stackName[(stackName.LastIndexOf('/') + 1)..]}.yaml";
 
+    /// <summary>Whether a shared stack is a regional one (<c>shared-eu</c>, …), not the plain <c>shared</c> stack whose file is <see cref="SharedStackFile"/>.</summary>
+    public static bool IsRegional(string stackName) => SharedFileOf(stackName) != SharedStackFile;
+
     /// <summary>The facts of every regional shared stack the rings' <c>sharedStack</c> maps name (other than the plain one's file).</summary>
     private static Dictionary<string, SharedFacts> LoadRegional(IRepositoryFiles files, List<RingDefinition> rings, List<ConfigProblem> problems)
     {
         var regional = new Dictionary<string, SharedFacts>(StringComparer.Ordinal);
-        foreach (var stack in rings.SelectMany(r => r.Config.SharedStacks.Values).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        foreach (var stack in rings.SelectMany(r => r.Config.SharedStacks.Values).Where(IsRegional).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
-            var file = SharedFileOf(stack);
-            if (file != SharedStackFile && LoadSharedSettings(files, problems, file) is { } settings)
+            if (LoadSharedSettings(files, problems, SharedFileOf(stack)) is { } settings)
             {
                 regional[stack] = settings.Facts;
             }

@@ -18,9 +18,7 @@ public sealed record MetricGate(string Name, string Query, double? Max, double? 
     public string QueryFor(string ring, string ns, Config.ClusterSpec cluster)
     {
         ArgumentNullException.ThrowIfNull(cluster);
-        var query = QueryFor(ring, ns);
-        return cluster.IsUnnamed ? query
-            : query.Replace("$cluster", cluster.Name, StringComparison.Ordinal).Replace("$region", cluster.Region ?? "", StringComparison.Ordinal);
+        return cluster.Substitute(QueryFor(ring, ns));
     }
 
     /// <summary>Whether a value keeps the bound (the bound itself passes).</summary>

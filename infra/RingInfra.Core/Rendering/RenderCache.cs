@@ -33,7 +33,7 @@ public sealed class RenderCache
             }
         }
 
-        return [.. Parallelism.Map(fleet.Rings, r => _renders.GetValue(r, ring => RingRenderer.RenderClusters(ring, c => fleet.SharedFor(ring.Config, c)))).SelectMany(x => x)];
+        return [.. Parallelism.Map(fleet.Rings, r => _renders.GetValue(r, ring => RingRenderer.RenderClusters(ring, fleet))).SelectMany(x => x)];
     }
 
     /// <summary>

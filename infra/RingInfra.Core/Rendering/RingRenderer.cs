@@ -103,6 +103,14 @@ public static class RingRenderer
         return [.. ring.Config.Clusters.Select(c => Render(ForCluster(ring, c), shared(c)))];
     }
 
+    /// <summary>One render per cluster of <paramref name="ring"/>, each with its region's shared facts in <paramref name="fleet"/>.</summary>
+    public static IReadOnlyList<RenderedRing> RenderClusters(RingDefinition ring, RingFleet fleet)
+    {
+        ArgumentNullException.ThrowIfNull(ring);
+        ArgumentNullException.ThrowIfNull(fleet);
+        return RenderClusters(ring, c => fleet.SharedFor(ring.Config, c));
+    }
+
     /// <summary>The ring as one of its clusters renders it.</summary>
     public static RingDefinition ForCluster(RingDefinition ring, ClusterSpec cluster) =>
         ring is null ? throw new ArgumentNullException(nameof(ring)) : ring with { Config = ring.Config.ForCluster(cluster) };
@@ -111,16 +119,21 @@ public static class RingRenderer
     public static IReadOnlyList<RenderedRing> RenderAll(RingFleet fleet)
     {
         ArgumentNullException.ThrowIfNull(fleet);
-        var units = fleet.Rings.SelectMany(r => r.Config.Clusters.Select(c => (Ring: r, Cluster: c))).ToList();
-        return Parallelism.Map(units, u => Render(ForCluster(u.Ring, u.Cluster), fleet.SharedFor(u.Ring.Config, u.Cluster)));
+        return Render(fleet.Rings, fleet);
     }
 
     /// <summary>
-    /// Renders <paramref name="rings"/> on every core (a render reads its ring and the shared facts, and writes only
-    /// its own objects); the same objects, in the same order, as rendering them one by one.
+    /// <paramref name="rings"/> of <paramref name="fleet"/>, each cluster of each with its region's shared facts, in the order
+    /// given (then each ring's cluster order), rendered on every core (a render reads its ring and the shared facts, and
+    /// writes only its own objects): the same objects, in the same order, as rendering them one by one.
     /// </summary>
-    public static IReadOnlyList<RenderedRing> Render(IReadOnlyList<RingDefinition> rings, SharedFacts shared) =>
-        Parallelism.Map(rings, r => Render(r, shared));
+    public static IReadOnlyList<RenderedRing> Render(IReadOnlyList<RingDefinition> rings, RingFleet fleet)
+    {
+        ArgumentNullException.ThrowIfNull(rings);
+        ArgumentNullException.ThrowIfNull(fleet);
+        var units = rings.SelectMany(r => r.Config.Clusters.Select(c => (Ring: r, Cluster: c))).ToList();
+        return Parallelism.Map(units, u => Render(ForCluster(u.Ring, u.Cluster), fleet.SharedFor(u.Ring.Config, u.Cluster)));
+    }
 
     /// <summary>How the quota is sized, on the object itself (YAML renders carry no comments).</summary>
     public const string QuotaSizing = "every workload at its maximum pod count (the autoscaler's maximum, else its replicas, plus the roll's surge pod), plus one more pod of the largest workload: a pod that is terminating still counts against the quota until its grace period ends, so a roll would otherwise stall on 'exceeded quota'; plus one api-sized pod for a module upgrade Job";

@@ -22,6 +22,17 @@ public static class HomeRegions
             : $"tenant {tenant} is homed in region {homeRegion}, and ring {ring.Name} has no cluster in region {homeRegion} (its regions: {string.Join(", ", ring.Regions)}): a tenant is served only in its home region";
     }
 
+    /// <summary>
+    /// Why <paramref name="region"/> cannot be a home region in <paramref name="fleet"/>: it is in no ring's clusters while some
+    /// ring has clusters (a typo would otherwise pass for a tenant of a ring without clusters, which serves every region); null when it can.
+    /// </summary>
+    public static string? RefuseUnknown(Fleet.RingFleet fleet, string region)
+    {
+        ArgumentNullException.ThrowIfNull(fleet);
+        var known = fleet.Rings.SelectMany(r => r.Config.Regions).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return known.Count == 0 || known.Contains(region) ? null : $"'{region}' is not a region of any ring's clusters (known: {string.Join(", ", known)})";
+    }
+
     /// <summary>The clusters of <paramref name="ring"/> whose Ingress lists a pinned tenant homed in <paramref name="homeRegion"/>.</summary>
     public static IReadOnlyList<ClusterSpec> Serving(RingConfig ring, string? homeRegion) =>
         [.. ring.Clusters.Where(c => c.Serves(homeRegion))];

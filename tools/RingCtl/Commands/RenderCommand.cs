@@ -33,10 +33,7 @@ public static class RenderCommand
             using (RunProfile.Phase("render"))
             {
                 // A ring with clusters renders once per cluster (its region's shared facts, its region's tenants).
-                var units = selected.SelectMany(r => r.Config.Clusters.Select(c => (Ring: r, Cluster: c))).ToList();
-                rendered = [.. units.All(u => u.Cluster.IsUnnamed)
-                    ? RingRenderer.Render(selected, session.Fleet.Shared)
-                    : Parallelism.Map(units, u => RingRenderer.Render(RingRenderer.ForCluster(u.Ring, u.Cluster), session.Fleet.SharedFor(u.Ring.Config, u.Cluster)))];
+                rendered = [.. RingRenderer.Render(selected, session.Fleet)];
             }
 
             var json = parse.GetValue(globals.Json);

@@ -19,9 +19,7 @@ public static class ClusterVerification
     public static string? Url(string? template, ClusterSpec cluster)
     {
         ArgumentNullException.ThrowIfNull(cluster);
-        return cluster.IsUnnamed ? template
-            : template is not null ? template.Replace("$cluster", cluster.Name, StringComparison.Ordinal).Replace("$region", cluster.Region ?? "", StringComparison.Ordinal)
-            : cluster.Url;
+        return cluster.AddressFrom(template);
     }
 
     /// <summary>
@@ -31,7 +29,7 @@ public static class ClusterVerification
     public static void CheckTemplate(string? template, RingDefinition ring)
     {
         ArgumentNullException.ThrowIfNull(ring);
-        if (template is not null && ring.Config.Clusters.Count > 1 && !template.Contains("$cluster", StringComparison.Ordinal) && !template.Contains("$region", StringComparison.Ordinal))
+        if (template is not null && !ClusterSpec.TellsApart(template, ring.Config.Clusters))
         {
             throw new CommandException(ExitCodes.Usage,
                 $"--url: '{template}' is one address for {ring.Name}'s {ring.Config.Clusters.Count} clusters ({string.Join(", ", ring.Config.Clusters.Select(c => c.Name))}); put $cluster or $region in it (https://{ring.Name}.$cluster.acme.io), or leave it out to use each cluster's url");

@@ -154,15 +154,17 @@ public sealed class OperationContext
         var clusters = definition.Config.Clusters;
         for (var i = 0; i < clusters.Count; i++)
         {
-            var cluster = clusters[i];
+            var (cluster, last) = (clusters[i], i == clusters.Count - 1);
             Progress.Report($"updating {stack}: {cluster.Describe()}, {i + 1} of {clusters.Count}");
             try
             {
-                await (i < clusters.Count - 1
-                    ? Stacks.UpdateTargetsAsync(stack, ClusterResources.Targets(ConfigKeys.Project, ring, definition.Config, cluster), Progress, ct)
-                    : Stacks.UpdateAsync(stack, Progress, ct)).ConfigureAwait(false);
-                if (i < clusters.Count - 1)
+                if (last)
                 {
+                    await Stacks.UpdateAsync(stack, Progress, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    await Stacks.UpdateTargetsAsync(stack, ClusterResources.Targets(ConfigKeys.Project, ring, definition.Config, cluster), Progress, ct).ConfigureAwait(false);
                     CrashPoint(CrashSteps.ClusterUpdated);
                 }
 

@@ -209,7 +209,7 @@ public sealed class Rollout
         var what = rotation is null ? "secrets sync" : "secrets rotate";
         // ringctl updates the one `shared` stack: a ring whose clusters read regional shared stacks would be checked against
         // a revision it does not read. Said before anything changes rather than failed at the ring's revision check.
-        var regional = ordered.Where(r => r.Config.SharedStacks.Values.Any(s => FleetLoader.SharedFileOf(s) != FleetLoader.SharedStackFile)).ToList();
+        var regional = ordered.Where(r => r.Config.SharedStacks.Values.Any(FleetLoader.IsRegional)).ToList();
         if (regional.Count > 0)
         {
             throw new CommandException(ExitCodes.Usage,

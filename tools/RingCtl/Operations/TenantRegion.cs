@@ -49,11 +49,9 @@ public sealed class TenantRegion
         var fleet = _ctx.LoadFleet(tenantRules: false);
         var def = fleet.Find(ring)
             ?? throw new CommandException(ExitCodes.Usage, $"tenant: {tenant}'s ring {ring} has no stack file in this repository");
-        var known = fleet.Rings.SelectMany(r => r.Config.Regions).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        if (region is not null && known.Count > 0 && !known.Contains(region))
+        if (region is not null && RingInfra.Core.Tenants.HomeRegions.RefuseUnknown(fleet, region) is { } unknown)
         {
-            // A typo would otherwise be accepted for a tenant of a ring without clusters (which serves every region).
-            throw new CommandException(ExitCodes.Usage, $"--region: '{region}' is not a region of any ring's clusters (known: {string.Join(", ", known)}), or '{None}' to clear it; nothing was changed");
+            throw new CommandException(ExitCodes.Usage, $"--region: {unknown}, or '{None}' to clear it; nothing was changed");
         }
 
         if (RingInfra.Core.Tenants.HomeRegions.RefuseMove(def.Config, tenant, region) is { } why)

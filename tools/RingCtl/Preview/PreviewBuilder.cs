@@ -149,7 +149,7 @@ public sealed class PreviewBuilder
     /// <summary>The ring's object changes (a ring with clusters: cluster by cluster, each change naming its cluster).</summary>
     private static IReadOnlyList<ObjectChange> Diff(RingFleet? before, RingFleet? after, string ring)
     {
-        IReadOnlyList<RenderedRing> Renders(RingFleet? fleet) => fleet?.Find(ring) is { } def ? FleetChanges.Renders(fleet, def) : [];
+        IReadOnlyList<RenderedRing> Renders(RingFleet? fleet) => fleet?.Find(ring) is { } def ? RingRenderer.RenderClusters(def, fleet) : [];
         return FleetChanges.Compare(Renders(before), Renders(after));
     }
 

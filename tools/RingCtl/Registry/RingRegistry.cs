@@ -257,8 +257,12 @@ public sealed class RingRegistry
             return null;
         }
 
-        var tenants = (await TenantsAsync(ring, ct).ConfigureAwait(false)).Select(t => t.Tenant).ToList();
-        return Assignment(record, tenants, await HomeRegionsAsync(ct).ConfigureAwait(false));
+        // The ring's tenants with their home regions, in one query (not every tenant's home region of the fleet).
+        await using var c = await _db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var rows = (await c.QueryAsync<(string Tenant, string? Home)>(new CommandDefinition(
+            "select t.name, t.home_region from tenants t join module_rings r on r.id = t.module_ring_id where r.name = @ring order by t.name",
+            new { ring }, cancellationToken: ct)).ConfigureAwait(false)).ToList();
+        return Assignment(record, [.. rows.Select(r => r.Tenant)], rows.Where(r => r.Home is not null).ToDictionary(r => r.Tenant, r => r.Home!, StringComparer.Ordinal));
     }
 
     private static RingAssignment Assignment(RingRecord ring, IReadOnlyList<string> tenants, IReadOnlyDictionary<string, string> homes) =>
